@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 
 __all__ = [
     "AuthFailure",
+    "CsrfFailed",
     "InsufficientScope",
     "InvalidToken",
     "KeysUnavailable",
@@ -111,3 +112,16 @@ class KeysUnavailable(AuthFailure):
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after)}
+
+
+class CsrfFailed(AuthFailure):
+    """A cookie-borne token on an unsafe method without a valid CSRF token."""
+
+    status_code = 403
+    rank = 100
+
+    def __init__(self, detail: str = "CSRF check failed", **kw) -> None:
+        super().__init__(detail, **kw)
+
+    def headers(self) -> dict[str, str]:
+        return {}
