@@ -1,6 +1,8 @@
 """Shared fixtures: keys generated at test time."""
 
 import pytest
+from asgiref.sync import SyncToAsync
+from django.db import connections
 from joserfc.jwk import ECKey, OctKey, OKPKey, RSAKey
 
 
@@ -27,3 +29,11 @@ def okp_key() -> OKPKey:
 @pytest.fixture(scope="session")
 def hmac_key() -> OctKey:
     return OctKey.generate_key(256, parameters={"kid": "hs-1"})
+
+
+@pytest.fixture(autouse=True)
+def _close_orm_thread_connections():
+    """The async ORM runs in asgiref's executor thread: close its connections after each
+    test, so PostgreSQL can drop the test database at the end of the run."""
+    yield
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()

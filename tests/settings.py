@@ -28,6 +28,10 @@ DATABASES = {
     )
 }
 
+# Several runs on one server (parallel local runs) each need their own test database.
+if os.environ.get("TEST_DB_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DB_NAME"]}
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "redis": {

@@ -14,7 +14,6 @@ from joserfc import jwt
 from joserfc.jwk import Key, KeySet
 
 from ninja_aio.auth.keys import (
-    ALGORITHM_KEY_TYPES,
     StaticKeySource,
     load_static_key,
     normalise_algorithms,
@@ -68,11 +67,8 @@ def encode_jwt(
 
 
 def _signing_key(value: Any, algorithms: tuple[str, ...]) -> Key:
-    if isinstance(value, Key):
-        return value
-    kty = ALGORITHM_KEY_TYPES[algorithms[0]]
     key = load_static_key("encode_jwt", "private_key", value, algorithms)
-    if isinstance(key, KeySet) or (kty != "oct" and not key.is_private):
+    if isinstance(key, KeySet) or (key.key_type != "oct" and not key.is_private):
         raise ValueError("encode_jwt needs one private key (or an HMAC secret)")
     return key
 
