@@ -62,6 +62,9 @@ class _StrictJSONDecoder(json.JSONDecoder):
         super().__init__(**kwargs)
 
 
+_DECODER = _StrictJSONDecoder()
+
+
 @dataclass(frozen=True, slots=True)
 class VerificationPolicy:
     """What a token must satisfy; immutable and shared by every request."""
@@ -146,7 +149,7 @@ def _claim_failure(exc: JoseError) -> InvalidToken:
 
 def _parse_claims(obj: jws.CompactSignature) -> dict[str, Any]:
     try:
-        claims = json.loads(obj.payload, cls=_StrictJSONDecoder)
+        claims = _DECODER.decode(obj.payload.decode("utf-8"))
     except (ValueError, UnicodeError, RecursionError) as exc:
         raise InvalidToken("Malformed token") from exc
     if not isinstance(claims, dict):
