@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 
 _CLAIM_OPTIONS = frozenset({"essential", "value", "values", "allow_blank"})
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+MAX_LEEWAY = 300
 #: Rank of a refusal by ``auth_handler``: the token itself was fine.
 _HANDLER_RANK = 30
 
@@ -79,6 +80,8 @@ def _claim_options(owner: str, cls: type[JwtAuthBase], issuer: str | None) -> di
     if issuer is not None and "iss" not in options:
         options["iss"] = {"value": issuer}
     audience = cls.audience if cls.audience is not None else _setting("JWT_AUDIENCE")
+    if audience is not None and not audience:
+        raise ImproperlyConfigured(f"{owner}.audience: an empty audience would accept none")
     if audience is not None and "aud" not in options:
         key = "value" if isinstance(audience, str) else "values"
         options["aud"] = {key: audience if isinstance(audience, str) else list(audience)}
@@ -150,6 +153,10 @@ class JwtAuthBase(CombinableAuth, AuthBase):
         if "\\" in cls.realm or not cls.realm.isascii():
             raise ImproperlyConfigured(f"{owner}.realm: printable ASCII text only")
         algorithms = normalise_algorithms(owner, cls.jwt_alg, cls.algorithms)
+        if not isinstance(cls.leeway, int) or not 0 <= cls.leeway <= MAX_LEEWAY:
+            raise ImproperlyConfigured(
+                f"{owner}.leeway: whole seconds from 0 to {MAX_LEEWAY} (RFC 7519: a few minutes)"
+            )
         attribute, key_value = "jwt_public", cls.jwt_public
         if key_value is None:
             attribute, key_value = "JWT_PUBLIC_KEY", _setting("JWT_PUBLIC_KEY")
@@ -170,7 +177,7 @@ class JwtAuthBase(CombinableAuth, AuthBase):
             policy=VerificationPolicy.build(
                 algorithms,
                 _claim_options(owner, cls, issuer),
-                leeway=int(cls.leeway),
+                leeway=cls.leeway,
                 token_types=_string_tuple(owner, "token_types", cls.token_types) or None,
                 max_length=cls.max_token_length,
             ),
@@ -290,7 +297,8 @@ class AsyncJwtBearer(JwtAuthBase):
             return None
         scheme, _, token = value.partition(" ")
         # Another scheme (Basic, Token...) is not ours: step aside for the next authenticator.
-        return token if scheme.lower() == "bearer" else None
+        # RFC 6750 §2.1: "Bearer" 1*SP b64token.
+        return token.lstrip(" ") if scheme.lower() == "bearer" else None
 
 
 class AsyncJwtCookie(JwtAuthBase):

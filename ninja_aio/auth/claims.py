@@ -40,13 +40,19 @@ class StrictClaimsRegistry(JWTClaimsRegistry):
         if not option.get("allow_blank") and value in (None, "", [], {}):
             raise InvalidClaimError(claim_name)
         expected_any = option.get("values")
-        if expected_any:
+        if expected_any is not None:  # an empty allow-list allows nothing
             if not any(_matches(value, expected) for expected in expected_any):
                 raise InvalidClaimError(claim_name)
             return
         expected = option.get("value")
         if expected is not None and not _matches(value, expected):
             raise InvalidClaimError(claim_name)
+
+    def validate_client_id(self, value: Any) -> None:
+        """RFC 8693 §4.3 (used by RFC 9068 §2.2): ``client_id`` is a string."""
+        if not isinstance(value, str):
+            raise InvalidClaimError("client_id")
+        self.check_value("client_id", value)
 
 
 def _lookup(claims: Mapping[str, Any], path: str) -> Any:

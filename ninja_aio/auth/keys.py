@@ -93,6 +93,9 @@ def key_fits_algorithm(key: Key, alg: str) -> bool:
 
 
 def _check_key(owner: str, attribute: str, key: Key, algorithms: tuple[str, ...]) -> None:
+    key_ops = key.get("key_ops")
+    if key.get("use") not in (None, "sig") or (key_ops is not None and "verify" not in key_ops):
+        raise _fail(owner, attribute, "the key is not meant for signature verification")
     if not any(key_fits_algorithm(key, alg) for alg in algorithms):
         raise _fail(
             owner,

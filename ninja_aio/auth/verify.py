@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from joserfc.errors import (
     UnsupportedAlgorithmError,
 )
 from joserfc.jws import JWSRegistry
+from joserfc.util import urlsafe_b64decode
 
 from ninja_aio.auth.claims import StrictClaimsRegistry
 from ninja_aio.auth.errors import InvalidToken
@@ -110,6 +112,9 @@ def _parse(raw: str, policy: VerificationPolicy) -> tuple[jws.CompactSignature, 
     try:
         obj = jws.extract_compact(raw.encode("ascii"), registry=policy.registry)
         header = obj.headers()
+        # joserfc reads the header with plain json.loads, where the last duplicate member
+        # wins: read it again strictly, so that no other reader can see another alg or kid.
+        _DECODER.decode(urlsafe_b64decode(raw.partition(".")[0].encode("ascii")).decode("utf-8"))
     except (JoseError, TypeError, ValueError, KeyError, UnicodeError) as exc:
         raise InvalidToken("Malformed token") from exc
     if not isinstance(header, dict):
@@ -130,16 +135,27 @@ def _parse(raw: str, policy: VerificationPolicy) -> tuple[jws.CompactSignature, 
     return obj, header
 
 
-def _claim_failure(exc: JoseError) -> InvalidToken:
+def _is_numeric_date(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+
+
+_TIME_DETAILS = {"nbf": "Token is not yet valid", "iat": "Token was issued in the future"}
+
+
+def _claim_failure(exc: JoseError, claims: dict[str, Any]) -> InvalidToken:
     """A failure found after the signature checked out: it outranks pre-signature ones."""
     if isinstance(exc, ExpiredTokenError):
         detail = "Token has expired"
     elif isinstance(exc, MissingClaimError):
         detail = f"Missing claim: {exc.claim}"
-    elif isinstance(exc, InvalidClaimError) and exc.claim == "nbf":
-        detail = "Token is not yet valid"
-    elif isinstance(exc, InvalidClaimError) and exc.claim == "iat":
-        detail = "Token was issued in the future"
+    elif (
+        isinstance(exc, InvalidClaimError)
+        and exc.claim in _TIME_DETAILS
+        and _is_numeric_date(claims.get(exc.claim))  # else: not a NumericDate at all
+    ):
+        detail = _TIME_DETAILS[exc.claim]
     elif isinstance(exc, InvalidClaimError):
         detail = f"Invalid claim: {exc.claim}"
     else:
@@ -197,7 +213,7 @@ def complete(
     try:
         policy.claims.validate(claims)
     except JoseError as exc:
-        raise _claim_failure(exc) from exc
+        raise _claim_failure(exc, claims) from exc
     except (TypeError, ValueError, OverflowError) as exc:
         raise InvalidToken("Invalid claims", rank=VERIFIED_RANK) from exc
     return VerifiedToken(MappingProxyType(header), MappingProxyType(claims), raw)
