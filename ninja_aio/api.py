@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.db import IntegrityError, models
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.openapi.schema import OpenAPISchema
 
 from ninja_aio.auth.errors import FAILURE_ATTR, AuthFailure
+from ninja_aio.parsers import InvalidJSON, ORJSONParser
 from ninja_aio.renderers import ORJSONRenderer
+
+if TYPE_CHECKING:
+    from ninja_aio.views import APIViewSet
+
+logger = logging.getLogger(__name__)
+V = TypeVar("V", bound="type[APIViewSet]")
 
 __all__ = ["NinjaAIO"]
 
@@ -39,9 +49,41 @@ class NinjaAIO(NinjaAPI):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("renderer", ORJSONRenderer())
+        kwargs.setdefault("parser", ORJSONParser())
         super().__init__(*args, **kwargs)
         self.add_exception_handler(AuthFailure, self._auth_failure)
         self.add_exception_handler(AuthenticationError, self._chain_exhausted)
+        self.add_exception_handler(IntegrityError, self._conflict)
+        self.add_exception_handler(HttpError, self._http_error)
+
+    def viewset(self, model: type[models.Model], **attrs: Any) -> Callable[[V], V]:
+        """Class decorator: register an ``APIViewSet`` subclass for ``model`` on this api.
+
+        ``attrs`` are set on the class first (``api_route_path``, ``auth``...).
+        """
+
+        def register(cls: V) -> V:
+            cls.model = model
+            cls.api = self
+            for name, value in attrs.items():
+                setattr(cls, name, value)
+            cls().add_views_to_route()
+            return cls
+
+        return register
+
+    def _http_error(self, request: HttpRequest, exc: HttpError) -> HttpResponse:
+        """ninja's answer to ``HttpError``, except a body that is not JSON: 422 like bad fields."""
+        if isinstance(exc.__cause__, InvalidJSON):
+            error = {"loc": ["body"], "msg": str(exc.__cause__), "type": "json_invalid"}
+            return self.create_response(request, {"detail": [error]}, status=422)
+        return self.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+    def _conflict(self, request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+        """A unique / integrity violation that reached the api (custom views): 409."""
+        logger.info("integrity error: %s", exc)
+        detail = "The request conflicts with the current state of the data"
+        return self.create_response(request, {"detail": detail}, status=409)
 
     def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
         """ninja's schema, plus the 401 / 403 answers of every authenticated operation."""

@@ -1,0 +1,37 @@
+"""Query-string filters for viewset lists: ``query_params = {name: (type, default)}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models.constants import LOOKUP_SEP
+from ninja import Schema
+from pydantic import create_model
+
+__all__ = ["filters_schema", "model_lookups"]
+
+
+def filters_schema(name: str, query_params: dict[str, tuple[Any, Any]]) -> type[Schema] | None:
+    """A schema of the declared query parameters, or ``None`` when there are none."""
+    if not query_params:
+        return None
+    fields = {key: (python_type, default) for key, (python_type, default) in query_params.items()}
+    return create_model(name, __base__=Schema, **fields)
+
+
+def model_lookups(model: type[models.Model], names: list[str]) -> frozenset[str]:
+    """The names that are ORM lookups on ``model`` (``title``, ``author__name__icontains``).
+
+    The default ``query_params_handler`` filters on these and leaves the others to an
+    override, so an unknown name never reaches the ORM.
+    """
+    result = set()
+    for name in names:
+        try:
+            model._meta.get_field(name.split(LOOKUP_SEP)[0])
+        except FieldDoesNotExist:
+            continue
+        result.add(name)
+    return frozenset(result)

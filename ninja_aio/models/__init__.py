@@ -1,0 +1,8 @@
+"""Serializers: schemas, query plans and lifecycle hooks for models."""
+
+from ninja_aio.models.config import SchemaConfig
+from ninja_aio.models.fields import register_field
+from ninja_aio.models.hooks import current_request
+from ninja_aio.models.serializers import ModelSerializer, Serializer
+
+__all__ = ["ModelSerializer", "SchemaConfig", "Serializer", "current_request", "register_field"]

@@ -1,0 +1,146 @@
+"""ModelSpec: everything a viewset needs to know about one serialized model, built once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from ninja_aio.models.config import SchemaConfig
+from ninja_aio.models.hooks import call_async
+from ninja_aio.models.schemas import (
+    ReadPlan,
+    WritePlan,
+    build_read,
+    build_write,
+    selected_fields,
+    unique_name,
+)
+
+__all__ = ["HOOKS", "ModelSpec", "register", "spec_for"]
+
+#: Lifecycle hooks a serializer may define (sync or async).
+HOOKS = (
+    "on_create_before_save",
+    "on_create_after_save",
+    "before_save",
+    "after_save",
+    "on_delete",
+    "custom_actions",
+    "post_create",
+)
+
+_REGISTRY: dict[type[models.Model], ModelSpec] = {}
+
+
+def register(spec: ModelSpec) -> None:
+    """Make ``spec`` the serializer other schemas nest for its model (first one wins)."""
+    _REGISTRY.setdefault(spec.model, spec)
+
+
+def spec_for(model: type[models.Model]) -> ModelSpec | None:
+    """The serializer spec of ``model``, if it has one (ModelSerializer or Serializer)."""
+    spec = _REGISTRY.get(model)
+    if spec is None and hasattr(model, "_ninja_aio_spec"):
+        spec = model._ninja_aio_spec()
+    return spec
+
+
+class ModelSpec:
+    """Schemas, query plans, hooks and scoping for one model, as its serializer declares them.
+
+    ``hook_owner`` is where hooks live: the model itself (``ModelSerializer``: hooks are
+    instance methods) or a ``Serializer`` class (hooks receive the instance).
+    """
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        configs: dict[str, SchemaConfig | None],
+        *,
+        base_name: str,
+        hook_owner: type | None = None,
+        scope: Callable[[HttpRequest], Any] | None = None,
+    ) -> None:
+        self.model = model
+        self.configs = configs
+        self.base_name = base_name
+        self.hook_owner = hook_owner
+        self._scope = scope
+        self._hooks = {name: self._find_hook(name) for name in HOOKS}
+
+    def _name(self, kind: str) -> str:
+        prefix = self.model._meta.app_label.title().replace("_", "")
+        return unique_name(f"{self.base_name}{kind}", (self.hook_owner or self.model, kind), prefix)
+
+    @cached_property
+    def read(self) -> ReadPlan:
+        """Schema for list items and for create / update responses."""
+        config = self.configs.get("read") or SchemaConfig()
+        return build_read(self.model, config, self._name("Read"), spec_for)
+
+    @cached_property
+    def detail(self) -> ReadPlan:
+        """Schema for retrieve: the detail config, else the read one."""
+        config = self.configs.get("detail")
+        if config is None:
+            return self.read
+        return build_read(self.model, config, self._name("Detail"), spec_for)
+
+    @cached_property
+    def nested(self) -> ReadPlan:
+        """Flat read schema embedded where another model points at this one."""
+        config = self.configs.get("read") or SchemaConfig()
+        if not any(f.is_relation for f in selected_fields(self.model, config, writable=False)):
+            return self.read  # same shape, and building it looks no other model up
+        return build_read(self.model, config, self._name("Nested"), spec_for, nested=True)
+
+    @cached_property
+    def create(self) -> WritePlan | None:
+        """Payload of create, or ``None`` when the serializer declares no create schema."""
+        config = self.configs.get("create")
+        if config is None:
+            return None
+        return build_write(self.model, config, self._name("Create"), partial=False)
+
+    @cached_property
+    def update(self) -> WritePlan | None:
+        """Payload of update (every field optional), or ``None`` when not declared."""
+        config = self.configs.get("update")
+        if config is None:
+            return None
+        return build_write(self.model, config, self._name("Update"), partial=True)
+
+    def _find_hook(self, name: str) -> Callable[..., Any] | None:
+        owner = self.hook_owner
+        if owner is None:
+            return None
+        fn = getattr(owner, name, None)
+        if fn is None or getattr(fn, "_ninja_aio_default", False):
+            return None
+        if isinstance(owner, type) and issubclass(owner, models.Model):
+            return lambda instance, *args: getattr(instance, name)(*args)
+        return lambda instance, *args: getattr(owner(), name)(instance, *args)
+
+    def hook(self, name: str) -> Callable[..., Any] | None:
+        """The hook ``name`` as ``fn(instance, *args)``, or ``None`` if not defined."""
+        return self._hooks[name]
+
+    async def queryset(self, request: HttpRequest) -> models.QuerySet:
+        """Rows this request may see (``queryset_request``), before any read plan."""
+        if self._scope is None:
+            return self.model._default_manager.all()
+        return await call_async(self._scope, request)
+
+    @classmethod
+    def for_model(cls, model: type[models.Model]) -> ModelSpec:
+        """Spec for a plain model: every field on read, every editable field on write."""
+        spec = spec_for(model)
+        if spec is not None:
+            return spec
+        default = SchemaConfig()
+        configs = {"read": default, "create": default, "update": default}
+        return cls(model, configs, base_name=model.__name__)

@@ -1,0 +1,214 @@
+"""Create / update / delete of one row: payload checks, then a transaction with the hooks."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, models, router, transaction
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Schema
+from ninja.errors import HttpError, ValidationError
+
+from ninja_aio.models.hooks import call_async, call_in_thread
+from ninja_aio.models.schemas import WritePlan
+from ninja_aio.models.spec import ModelSpec, spec_for
+
+__all__ = ["create_row", "delete_row", "update_row"]
+
+logger = logging.getLogger(__name__)
+
+#: Where payload errors point, matching ninja's locations for a ``payload`` body argument.
+LOC = ("body", "payload")
+CONFLICT = "The request conflicts with the current state of the data (unique or integrity rule)"
+
+
+def _error(name: str | None, msg: str, kind: str) -> dict[str, Any]:
+    return {"loc": [*LOC, name] if name else list(LOC), "msg": msg, "type": kind}
+
+
+def _django_errors(exc: DjangoValidationError, name: str | None = None) -> list[dict[str, Any]]:
+    if hasattr(exc, "error_dict"):
+        return [
+            _error(None if key == "__all__" else key, msg, "value_error")
+            for key, messages in exc.message_dict.items()
+            for msg in messages
+        ]
+    return [_error(name, msg, "value_error") for msg in exc.messages]
+
+
+def _aware(value: Any) -> Any:
+    if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+async def _related_scope(request: HttpRequest, model: type[models.Model]) -> models.QuerySet:
+    spec = spec_for(model)
+    if spec is None:
+        return model._default_manager.all()
+    return await spec.queryset(request)
+
+
+async def _check_payload(
+    request: HttpRequest, plan: WritePlan, data: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Run model field validators and check that related primary keys exist (and are visible)."""
+    errors: list[dict[str, Any]] = []
+    for name, f in plan.plain.items():
+        if name in data and data[name] not in f.empty_values:
+            try:
+                f.run_validators(_aware(data[name]))
+            except DjangoValidationError as exc:
+                errors.extend(_django_errors(exc, name))
+    for name, f in plan.foreign.items():
+        value = data.get(name)
+        if value is not None:
+            scope = await _related_scope(request, f.related_model)
+            if not await scope.filter(pk=value).aexists():
+                errors.append(
+                    _error(name, f"No {f.related_model.__name__} with pk {value}", "not_found")
+                )
+    for name, f in plan.many.items():
+        values = set(data.get(name) or ())
+        if values:
+            scope = await _related_scope(request, f.related_model)
+            found = {pk async for pk in scope.filter(pk__in=values).values_list("pk", flat=True)}
+            missing = sorted(values - found, key=str)
+            if missing:
+                msg = f"No {f.related_model.__name__} with pk {', '.join(map(str, missing))}"
+                errors.append(_error(name, msg, "not_found"))
+    return errors
+
+
+def _split(
+    plan: WritePlan, payload: Schema
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """(model field values sent, M2M values sent, customs) from a validated payload."""
+    sent = {name: getattr(payload, name) for name in payload.model_fields_set}
+    customs = {name: getattr(payload, name) for name in plan.customs}
+    many = {name: sent.pop(name) for name in list(sent) if name in plan.many}
+    for name in plan.customs:
+        sent.pop(name, None)
+    return sent, many, customs
+
+
+def _assign(instance: models.Model, plan: WritePlan, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        f = plan.plain.get(name) or plan.foreign[name]
+        setattr(instance, f.attname, value)
+
+
+def _snapshot(instance: models.Model) -> dict[str, Any]:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def _run_hook(spec: ModelSpec, name: str, instance: models.Model, *args: Any) -> None:
+    hook = spec.hook(name)
+    if hook is not None:
+        call_in_thread(hook, instance, *args)
+
+
+def _set_many(instance: models.Model, many: dict[str, Any]) -> None:
+    for name, values in many.items():
+        getattr(instance, name).set(values)
+
+
+async def _in_transaction(model: type[models.Model], fn: Any) -> Any:
+    """Run ``fn`` in a thread, in one transaction; map database / hook errors to HTTP ones."""
+
+    def atomic() -> Any:
+        with transaction.atomic(using=router.db_for_write(model)):
+            return fn()
+
+    try:
+        return await sync_to_async(atomic)()
+    except IntegrityError as exc:
+        logger.info("integrity error on %s: %s", model.__name__, exc)
+        raise HttpError(409, CONFLICT) from exc
+    except DjangoValidationError as exc:
+        raise ValidationError(_django_errors(exc)) from exc
+    except model.DoesNotExist as exc:
+        raise Http404(f"No {model.__name__} matches the given query.") from exc
+
+
+async def create_row(request: HttpRequest, spec: ModelSpec, payload: Schema) -> Any:
+    """Create a row from ``payload``; returns its primary key."""
+    plan = spec.create
+    assert plan is not None
+    values, many, customs = _split(plan, payload)
+    errors = await _check_payload(request, plan, {**values, **many})
+    if errors:
+        raise ValidationError(errors)
+
+    def write() -> models.Model:
+        instance = spec.model()
+        _assign(instance, plan, {k: _aware(v) for k, v in values.items()})
+        _run_hook(spec, "on_create_before_save", instance)
+        _run_hook(spec, "before_save", instance)
+        instance.save(force_insert=True)
+        _set_many(instance, many)
+        _run_hook(spec, "on_create_after_save", instance)
+        _run_hook(spec, "after_save", instance)
+        _run_hook(spec, "custom_actions", instance, customs)
+        return instance
+
+    instance = await _in_transaction(spec.model, write)
+    hook = spec.hook("post_create")
+    if hook is not None:
+        await call_async(hook, instance)
+    return instance.pk
+
+
+async def update_row(request: HttpRequest, spec: ModelSpec, pk: Any, payload: Schema) -> Any:
+    """Update the fields sent in ``payload`` on a row visible to ``request``; returns its pk.
+
+    Only the fields sent, the fields hooks changed and ``auto_now`` fields are written
+    (``update_fields``), so concurrent updates of different fields do not overwrite
+    each other.
+    """
+    plan = spec.update
+    assert plan is not None
+    values, many, customs = _split(plan, payload)
+    queryset = await spec.queryset(request)
+    errors = await _check_payload(request, plan, {**values, **many})
+    if errors:
+        raise ValidationError(errors)
+    auto_now = [
+        f.attname for f in spec.model._meta.concrete_fields if getattr(f, "auto_now", False)
+    ]
+
+    def write() -> models.Model:
+        instance = queryset.get(pk=pk)
+        before = _snapshot(instance)
+        _assign(instance, plan, {k: _aware(v) for k, v in values.items()})
+        _run_hook(spec, "before_save", instance)
+        after = _snapshot(instance)
+        sent = {(plan.plain.get(n) or plan.foreign[n]).attname for n in values}
+        changed = {name for name, value in after.items() if value != before[name]}
+        update_fields = sent | changed
+        if update_fields:
+            instance.save(update_fields=sorted(update_fields | set(auto_now)))
+        _set_many(instance, many)
+        _run_hook(spec, "after_save", instance)
+        _run_hook(spec, "custom_actions", instance, customs)
+        return instance
+
+    instance = await _in_transaction(spec.model, write)
+    return instance.pk
+
+
+async def delete_row(request: HttpRequest, spec: ModelSpec, pk: Any) -> None:
+    """Delete a row visible to ``request``, after its ``on_delete`` hook."""
+    queryset = await spec.queryset(request)
+
+    def write() -> None:
+        instance = queryset.get(pk=pk)
+        _run_hook(spec, "on_delete", instance)
+        instance.delete()
+
+    await _in_transaction(spec.model, write)

@@ -1,0 +1,6 @@
+"""Async CRUD viewsets."""
+
+from ninja_aio.views.actions import action
+from ninja_aio.views.viewset import APIViewSet, ReadOnlyViewSet, WriteOnlyViewSet
+
+__all__ = ["APIViewSet", "ReadOnlyViewSet", "WriteOnlyViewSet", "action"]

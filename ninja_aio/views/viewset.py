@@ -1,0 +1,310 @@
+"""APIViewSet: async list / create / retrieve / update / delete routes for one model."""
+
+import inspect
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django.db import models
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI, Path, Query, Schema
+from ninja.constants import NOT_SET
+from ninja.errors import ConfigError
+from ninja.pagination import PaginationBase
+from ninja.responses import Status
+
+from ninja_aio.filters import filters_schema, model_lookups
+from ninja_aio.models.hooks import set_request
+from ninja_aio.models.schemas import unique_name
+from ninja_aio.models.spec import ModelSpec
+from ninja_aio.models.writes import create_row, delete_row, update_row
+from ninja_aio.pagination import PageNumberPagination, make_paginator, paged_schema, paginate
+from ninja_aio.views.actions import ActionSpec, bind_action
+from ninja_aio.views.responses import error_responses
+from ninja_aio.views.routing import ViewSetRouter, pk_converter
+
+__all__ = ["APIViewSet", "ReadOnlyViewSet", "WriteOnlyViewSet"]
+
+OPERATIONS = ("list", "create", "retrieve", "update", "delete")
+#: operation -> (method, path, success status, error statuses, summary verb)
+_ROUTES = {
+    "list": ("GET", "/", 200, (422,), "List"),
+    "create": ("POST", "/", 201, (409, 422), "Create"),
+    "retrieve": ("GET", "{id}", 200, (404, 422), "Retrieve"),
+    "update": ("PATCH", "{id}/", 200, (404, 409, 422), "Update"),
+    "delete": ("DELETE", "{id}/", 204, (404, 409), "Delete"),
+}
+_METHOD_AUTH = {
+    "list": "get_auth",
+    "retrieve": "get_auth",
+    "create": "post_auth",
+    "update": "patch_auth",
+    "delete": "delete_auth",
+}
+
+
+def _param(name: str, annotation: Any, default: Any) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
+    )
+
+
+def _endpoint(
+    fn: Callable[..., Any], name: str, params: list[inspect.Parameter]
+) -> Callable[..., Any]:
+    """Give a generated view its name and the signature ninja reads its inputs from."""
+    request = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    fn.__signature__ = inspect.Signature([request, *params])  # type: ignore[attr-defined]
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+class APIViewSet:
+    """CRUD routes for ``model`` on ``api``; call ``add_views_to_route()`` to register them.
+
+    Routes (base path = ``api_route_path`` or the model name): ``GET /`` list,
+    ``POST /`` create, ``GET /{id}`` retrieve, ``PATCH /{id}/`` update,
+    ``DELETE /{id}/`` delete; each also answers in its other slash form.
+    """
+
+    model: ClassVar[type[models.Model] | None] = None
+    api: ClassVar[NinjaAPI | None] = None
+    serializer_class: ClassVar[type | None] = None
+    api_route_path: ClassVar[str | None] = None
+    tags: ClassVar[list[str] | None] = None
+    operations: ClassVar[tuple[str, ...]] = OPERATIONS
+
+    auth: ClassVar[Any] = NOT_SET
+    get_auth: ClassVar[Any] = NOT_SET
+    post_auth: ClassVar[Any] = NOT_SET
+    patch_auth: ClassVar[Any] = NOT_SET
+    delete_auth: ClassVar[Any] = NOT_SET
+
+    pagination_class: ClassVar[type[PaginationBase] | PaginationBase | None] = PageNumberPagination
+    page_size: ClassVar[int | None] = 20
+    max_page_size: ClassVar[int | None] = 100
+    query_params: ClassVar[dict[str, tuple[Any, Any]]] = {}
+    ordering: ClassVar[tuple[str, ...] | None] = None
+
+    def __init__(
+        self, api: NinjaAPI | None = None, model: type[models.Model] | None = None
+    ) -> None:
+        self.api = api or type(self).api
+        serializer = self.serializer_class
+        self.model = (
+            model or type(self).model or getattr(getattr(serializer, "Meta", None), "model", None)
+        )
+        if self.api is None or self.model is None:
+            raise ConfigError(
+                f"{type(self).__name__} needs `api` and `model` (or `serializer_class`)"
+            )
+        self.spec: ModelSpec = serializer._spec if serializer else ModelSpec.for_model(self.model)
+        if self.spec.model is not self.model:
+            raise ConfigError(f"{type(self).__name__}: serializer_class is for another model")
+        self.path = (self.api_route_path or self.model._meta.model_name).strip("/")
+        self.router = ViewSetRouter(auth=self.auth, tags=self.tags or [self.model.__name__])
+        self._registered = False
+
+    # -- extension points -------------------------------------------------------------
+
+    def views(self) -> None:
+        """Register custom routes on ``self.router``; they are added before the CRUD ones."""
+
+    async def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        """Rows ``request`` may see: the serializer's ``queryset_request``."""
+        return await self.spec.queryset(request)
+
+    async def get_object(self, request: HttpRequest, pk: Any) -> models.Model:
+        """One visible row with the detail read plan applied, or a 404."""
+        queryset = self.spec.detail.apply(await self.get_queryset(request))
+        try:
+            return await queryset.aget(pk=pk)
+        except (self.model.DoesNotExist, ValueError, TypeError):
+            raise Http404(f"No {self.model.__name__} matches the given query.") from None
+
+    async def query_params_handler(
+        self, queryset: models.QuerySet, filters: dict[str, Any]
+    ) -> models.QuerySet:
+        """Apply list filters: by default, exact filters for names that are model lookups."""
+        lookups = {k: v for k, v in filters.items() if k in self._lookups}
+        return queryset.filter(**lookups) if lookups else queryset
+
+    # -- registration -----------------------------------------------------------------
+
+    def add_views_to_route(self) -> ViewSetRouter:
+        """Register custom views, actions, then the CRUD routes, and mount them on the api."""
+        if self._registered:
+            raise ConfigError(f"{type(self).__name__} is already registered")
+        self._registered = True
+        self._converter, self._pk_type = pk_converter(self.model)
+        self._lookups = model_lookups(self.model, list(self.query_params))
+        self.views()
+        self._add_actions(detail=False)
+        self._add_actions(detail=True)
+        for operation in OPERATIONS:
+            if operation in self.operations:
+                getattr(self, f"_add_{operation}")()
+        self.api.add_router(self.path, self.router)
+        return self.router
+
+    def _auth_for(self, operation: str) -> Any:
+        method_auth = getattr(self, _METHOD_AUTH[operation])
+        return self.auth if method_auth is NOT_SET else method_auth
+
+    def _route(
+        self, operation: str, view: Callable[..., Any], schema: Any, *params: inspect.Parameter
+    ) -> None:
+        """Register a generated view: method, path, status codes and summary from ``_ROUTES``."""
+        method, path, status, errors, verb = _ROUTES[operation]
+        path = path.format(id=self._id_path)
+        name = f"{self.path.replace('/', '_')}_{operation}"
+        plural = operation == "list"
+        subject = self.model._meta.verbose_name_plural if plural else self.model._meta.verbose_name
+        self.router.add_api_operation(
+            path,
+            [method],
+            _endpoint(view, operation, list(params)),
+            auth=self._auth_for(operation),
+            response={status: schema, **error_responses(*errors)},
+            operation_id=name,
+            url_name=name,
+            summary=f"{verb} {subject}",
+        )
+
+    @property
+    def _id_path(self) -> str:
+        return f"/{{{self._converter}:id}}"
+
+    def _add_actions(self, *, detail: bool) -> None:
+        seen: set[str] = set()
+        for klass in type(self).__mro__:
+            for attr, value in vars(klass).items():
+                spec: ActionSpec | None = getattr(value, "_ninja_aio_action", None)
+                if spec is None or spec.detail is not detail or attr in seen:
+                    continue
+                seen.add(attr)
+                endpoint, pk_name = bind_action(getattr(self, attr))
+                if detail:
+                    if pk_name is None:
+                        raise ConfigError(f"detail action {attr} needs a primary-key parameter")
+                    path = f"/{{{self._converter}:{pk_name}}}/{spec.url_path}/"
+                else:
+                    path = f"/{spec.url_path}/"
+                name = f"{self.path.replace('/', '_')}_{attr}"
+                options = {"operation_id": name, "url_name": name, **spec.options}
+                self.router.add_api_operation(
+                    path, list(spec.methods), endpoint, auth=spec.auth, **options
+                )
+
+    # -- CRUD routes ------------------------------------------------------------------
+
+    def _add_list(self) -> None:
+        plan = self.spec.read
+        paginator = None
+        if self.pagination_class is not None:
+            paginator = make_paginator(
+                self.pagination_class, page_size=self.page_size, max_page_size=self.max_page_size
+            )
+        filters = filters_schema(f"{plan.schema.__name__}Filters", self.query_params)
+        params = []
+        if paginator is not None and paginator.Input.model_fields:
+            params.append(_param("pagination", paginator.Input, Query(...)))
+        if filters is not None:
+            params.append(_param("filters", filters, Query(...)))
+
+        async def view(
+            request: HttpRequest, pagination: Any = None, filters: Schema | None = None
+        ) -> Any:
+            set_request(request)
+            queryset = await self.get_queryset(request)
+            if filters is not None:
+                values = {k: v for k, v in filters.model_dump().items() if v is not None}
+                queryset = await self.query_params_handler(queryset, values)
+            queryset = plan.apply(self._ordered(queryset))
+            if paginator is None:
+                return [plan.reader(obj) async for obj in queryset]
+            page = await paginate(paginator, queryset, pagination, request)
+            page[paginator.items_attribute] = [
+                plan.reader(o) for o in page[paginator.items_attribute]
+            ]
+            return page
+
+        if paginator is None:
+            response: Any = list[plan.schema]
+        else:
+            owner = (type(paginator), plan.schema)
+            name = unique_name(f"Paged{plan.schema.__name__}", owner, type(paginator).__name__)
+            response = paged_schema(paginator, plan.schema, name)
+        self._route("list", view, response, *params)
+
+    def _ordered(self, queryset: models.QuerySet) -> models.QuerySet:
+        ordering = list(queryset.query.order_by) or list(
+            self.ordering or self.model._meta.ordering or ()
+        )
+        if not {"pk", "-pk", self.model._meta.pk.name, f"-{self.model._meta.pk.name}"} & set(
+            map(str, ordering)
+        ):
+            ordering.append("pk")
+        return queryset.order_by(*ordering)
+
+    def _add_create(self) -> None:
+        write = self.spec.create
+        if write is None:
+            return
+        plan = self.spec.read
+
+        async def view(request: HttpRequest, payload: Schema) -> Any:
+            set_request(request)
+            pk = await create_row(request, self.spec, payload)
+            return Status(201, await self._reload(plan, pk))
+
+        self._route(
+            "create", view, plan.schema, _param("payload", write.schema, inspect.Parameter.empty)
+        )
+
+    def _add_retrieve(self) -> None:
+        plan = self.spec.detail
+
+        async def view(request: HttpRequest, id: Any) -> Any:
+            set_request(request)
+            return plan.reader(await self.get_object(request, id))
+
+        self._route("retrieve", view, plan.schema, _param("id", self._pk_type, Path(...)))
+
+    def _add_update(self) -> None:
+        write = self.spec.update
+        if write is None:
+            return
+        plan = self.spec.read
+
+        async def view(request: HttpRequest, id: Any, payload: Schema) -> Any:
+            set_request(request)
+            pk = await update_row(request, self.spec, id, payload)
+            return await self._reload(plan, pk)
+
+        payload = _param("payload", write.schema, inspect.Parameter.empty)
+        self._route("update", view, plan.schema, _param("id", self._pk_type, Path(...)), payload)
+
+    def _add_delete(self) -> None:
+        async def view(request: HttpRequest, id: Any) -> Any:
+            set_request(request)
+            await delete_row(request, self.spec, id)
+            return Status(204, None)
+
+        self._route("delete", view, None, _param("id", self._pk_type, Path(...)))
+
+    async def _reload(self, plan: Any, pk: Any) -> dict[str, Any]:
+        """The written row as its read schema (any scope: the write was allowed)."""
+        obj = await plan.apply(self.model._default_manager.all()).aget(pk=pk)
+        return plan.reader(obj)
+
+
+class ReadOnlyViewSet(APIViewSet):
+    """Only list and retrieve."""
+
+    operations = ("list", "retrieve")
+
+
+class WriteOnlyViewSet(APIViewSet):
+    """Only create, update and delete."""
+
+    operations = ("create", "update", "delete")
