@@ -10,6 +10,8 @@ from ninja_aio.auth.errors import (
     KeysUnavailable,
     MissingCredentials,
 )
+from ninja_aio.auth.providers import Auth0JwtBearer, KeycloakJwtBearer
+from ninja_aio.auth.remote import reset_remote_caches
 from ninja_aio.auth.token import TokenClaims, VerifiedToken
 from ninja_aio.auth.tokens import decode_jwt, delete_jwt_cookie, encode_jwt, set_jwt_cookie
 
@@ -18,10 +20,12 @@ __all__ = [
     "AnyOf",
     "AsyncJwtBearer",
     "AsyncJwtCookie",
+    "Auth0JwtBearer",
     "AuthFailure",
     "CsrfFailed",
     "InsufficientScope",
     "InvalidToken",
+    "KeycloakJwtBearer",
     "KeysUnavailable",
     "MissingCredentials",
     "TokenClaims",
@@ -29,5 +33,6 @@ __all__ = [
     "decode_jwt",
     "delete_jwt_cookie",
     "encode_jwt",
+    "reset_remote_caches",
     "set_jwt_cookie",
 ]

@@ -151,6 +151,12 @@ class JwtAuthBase(CombinableAuth, AuthBase):
             cls._compile()  # a key that does not fit fails here, at import time
 
     @classmethod
+    def _has_remote_keys(cls) -> bool:
+        """Keys come from a URL, an issuer, or a ``get_jwks`` / ``get_public_key`` override."""
+        remote = cls.jwks_url or cls.openid_configuration_url or cls.issuer
+        return bool(remote) or hasattr(cls, "get_jwks") or hasattr(cls, "get_public_key")
+
+    @classmethod
     def _compile(cls) -> _Compiled:
         owner = cls.__qualname__
         if not isinstance(cls.realm, str) or not cls.realm.isprintable() or '"' in cls.realm:
@@ -165,7 +171,7 @@ class JwtAuthBase(CombinableAuth, AuthBase):
         attribute, key_value = "jwt_public", cls.jwt_public
         if key_value is None:
             attribute, key_value = "JWT_PUBLIC_KEY", _setting("JWT_PUBLIC_KEY")
-            if cls.jwks_url or cls.openid_configuration_url or cls.issuer:
+            if cls._has_remote_keys():
                 key_value = None  # remote keys configured on the class win over settings
         keys = (
             StaticKeySource(load_static_key(owner, attribute, key_value, algorithms))

@@ -1,0 +1,67 @@
+"""Helpers for remote-key tests: fast bearer classes, a protected API, tokens."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from joserfc.jwk import Key
+from ninja import Router
+from ninja.testing import TestAsyncClient, TestClient
+
+from ninja_aio import NinjaAIO
+from ninja_aio.auth import AsyncJwtBearer, encode_jwt
+
+AUDIENCE = "https://api.example.test"
+_namespaces = itertools.count()
+
+#: Short timings so that every scenario runs in well under a second.
+FAST = {
+    "jwks_timeout": 0.5,
+    "jwks_cooldown": 0.3,
+    "jwks_min_ttl": 0.2,
+    "jwks_ttl": 60,
+    "jwks_max_stale": 60,
+}
+
+
+def bearer(**attributes: Any) -> type[AsyncJwtBearer]:
+    """A bearer class with fast cache timings, ``AUDIENCE`` and ``attributes``."""
+    return type("RemoteBearer", (AsyncJwtBearer,), {"audience": AUDIENCE, **FAST, **attributes})
+
+
+def _api(auth: Any) -> NinjaAIO:
+    """An API with protected ``GET /me`` (async view) and ``GET /me-sync`` (sync view)."""
+    api = NinjaAIO(urls_namespace=f"jwks-{next(_namespaces)}")
+    router = Router()
+
+    @router.get("/me", auth=auth)
+    async def me(request):
+        return {"sub": request.jwt.claims["sub"]}
+
+    @router.get("/me-sync", auth=auth)
+    def me_sync(request):
+        return {"sub": request.jwt.claims["sub"]}
+
+    api.add_router("", router)
+    return api
+
+
+def client_for(auth: Any) -> TestAsyncClient:
+    return TestAsyncClient(_api(auth))
+
+
+def sync_client_for(auth: Any) -> TestClient:
+    """ninja runs the async authenticator of a sync view on a new event loop per call."""
+    return TestClient(_api(auth))
+
+
+def token(key: Key, issuer: str, *, sub: str = "alice", **claims: Any) -> str:
+    header = claims.pop("header", None)
+    return encode_jwt(
+        {"sub": sub, "iss": issuer, "aud": AUDIENCE, **claims}, 60, key, header=header
+    )
+
+
+def auth_header(value: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {value}"}
