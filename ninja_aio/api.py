@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.openapi.schema import OpenAPISchema
 
 from ninja_aio.auth.errors import FAILURE_ATTR, AuthFailure
+from ninja_aio.openapi import document_security
 from ninja_aio.parsers import InvalidJSON, ORJSONParser
 from ninja_aio.renderers import ORJSONRenderer
 
@@ -23,21 +24,6 @@ logger = logging.getLogger(__name__)
 V = TypeVar("V", bound="type[APIViewSet]")
 
 __all__ = ["NinjaAIO"]
-
-_DETAIL_BODY = {
-    "application/json": {
-        "schema": {
-            "type": "object",
-            "properties": {"detail": {"type": "string"}},
-            "required": ["detail"],
-        }
-    }
-}
-#: Documented on every operation that has an authenticator.
-_AUTH_RESPONSES = {
-    "401": {"description": "Missing or invalid credentials", "content": _DETAIL_BODY},
-    "403": {"description": "The credentials do not grant access", "content": _DETAIL_BODY},
-}
 
 
 class NinjaAIO(NinjaAPI):
@@ -86,15 +72,8 @@ class NinjaAIO(NinjaAPI):
         return self.create_response(request, {"detail": detail}, status=409)
 
     def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
-        """ninja's schema, plus the 401 / 403 answers of every authenticated operation."""
-        schema = super().get_openapi_schema(**kwargs)
-        for path in schema.get("paths", {}).values():
-            for operation in path.values():
-                if isinstance(operation, dict) and operation.get("security"):
-                    responses = operation.setdefault("responses", {})
-                    for status, answer in _AUTH_RESPONSES.items():
-                        responses.setdefault(status, answer)
-        return schema
+        """ninja's schema, with combined authenticators and the 401 / 403 answers."""
+        return document_security(self, super().get_openapi_schema(**kwargs))
 
     def _render_failure(self, request: HttpRequest, failure: AuthFailure) -> HttpResponse:
         response = self.create_response(

@@ -138,3 +138,27 @@ def test_combined_operators_flatten(rsa_key, other_rsa_key):
     assert len(chain.auths) == 3
     both = issuer_a() & issuer_b() & KeyAuth()
     assert len(both.auths) == 3
+
+
+def test_openapi_lists_combined_authenticators_as_alternatives(rsa_key, other_rsa_key):
+    issuer_a, issuer_b = make_issuers(rsa_key, other_rsa_key)
+    api = new_api()
+
+    @api.get("/either", auth=issuer_a() | KeyAuth())
+    async def either(request):
+        return {}
+
+    @api.get("/both", auth=issuer_a() & (issuer_b() | KeyAuth()))
+    async def both(request):
+        return {}
+
+    schema = api.get_openapi_schema(path_prefix="")
+    assert schema["paths"]["/either"]["get"]["security"] == [{"IssuerA": []}, {"KeyAuth": []}]
+    assert schema["paths"]["/both"]["get"]["security"] == [
+        {"IssuerA": [], "IssuerB": []},
+        {"IssuerA": [], "KeyAuth": []},
+    ]
+    schemes = schema["components"]["securitySchemes"]
+    assert set(schemes) == {"IssuerA", "IssuerB", "KeyAuth"}
+    assert schemes["KeyAuth"] == {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+    assert "401" in schema["paths"]["/both"]["get"]["responses"]
