@@ -20,9 +20,13 @@ from joserfc import jws
 from joserfc.errors import (
     ExpiredTokenError,
     InvalidClaimError,
+    InvalidHeaderValueError,
     JoseError,
     MissingClaimError,
+    MissingCritHeaderError,
+    MissingHeaderError,
     UnsupportedAlgorithmError,
+    UnsupportedHeaderError,
 )
 from joserfc.jws import JWSRegistry
 from joserfc.util import urlsafe_b64decode
@@ -39,6 +43,13 @@ logger = logging.getLogger(__name__)
 #: RFC 6750 §2.1 b64token, restricted further to the three base64url segments of a JWS.
 _COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _MAX_KID_LENGTH = 256
+#: joserfc's header checks (a header parameter of the wrong type or form).
+_HEADER_ERRORS = (
+    InvalidHeaderValueError,
+    MissingCritHeaderError,
+    MissingHeaderError,
+    UnsupportedHeaderError,
+)
 #: Rank of failures found once the signature is known good (see ``AuthFailure.rank``).
 VERIFIED_RANK = 20
 
@@ -178,6 +189,8 @@ def _check_signature(obj: jws.CompactSignature, key: Any, policy: VerificationPo
         valid = jws.validate_compact(obj, key, registry=policy.registry)
     except UnsupportedAlgorithmError as exc:
         raise InvalidToken("Unsupported algorithm") from exc
+    except _HEADER_ERRORS as exc:
+        raise InvalidToken("Unsupported header") from exc
     except (JoseError, TypeError, ValueError, KeyError) as exc:
         logger.debug("token refused by the JWS layer: %s", exc.__class__.__name__)
         raise InvalidToken("Invalid signature") from exc

@@ -697,6 +697,8 @@ GROUP_C = [
         "Invalid signature"),
     bad("C22-jku-no-kid", header(key="other", kid=None, jku="https://attacker.example/k"),
         "Invalid signature"),
+    bad("C22-jku-not-a-url", header(jku="ftp://attacker.example/k"), "Unsupported header"),
+    bad("C22-x5c-not-a-list", header(x5c="not-a-chain"), "Unsupported header"),
     # 23: bad signatures.
     bad("C23-signature-stripped", segments(lambda h, p, s: f"{h}.{p}."), "Invalid signature"),
     bad("C23-signature-garbled", garbled_signature, "Invalid signature"),
