@@ -3,18 +3,26 @@
 A *reader* turns a model instance into a plain dict matching its read schema without
 touching the database: every relation it reads is covered by the ``select_related`` /
 ``prefetch_related`` plan computed alongside it.
+
+Related rows of a model whose serializer defines ``queryset_request`` are loaded through
+that scope for the request being served (a ``Prefetch`` of the scoped queryset), never
+joined: a row outside the caller's scope is left out of lists and renders ``null`` where
+it would be nested. The plan's structure is built once per class; only the scoped
+querysets are built per request.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import copy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.db.models import Prefetch
+from django.http import HttpRequest
 from ninja import Schema
 from ninja.errors import ConfigError
 from pydantic import Field, create_model
@@ -52,22 +60,90 @@ def unique_name(name: str, owner: object, prefix: str) -> str:
     return f"{prefix}{name}{n}"
 
 
+Scopes = Mapping[type[models.Model], models.QuerySet]
+
+
+@dataclass(frozen=True)
+class Load:
+    """A relation loaded by a query of its own: a ``Prefetch`` built per request.
+
+    To-many relations always; a forward relation when its model is scoped (a join
+    cannot apply ``queryset_request``). ``path`` goes from the plan's model to the
+    relation (``author__cards`` through a joined ``author``); ``plan`` covers the
+    relations the related rows render; ``scope`` is the related model's spec when it
+    defines ``queryset_request``.
+    """
+
+    path: str
+    model: type[models.Model]
+    plan: ReadPlan | None = None
+    scope: ModelSpec | None = None
+    single: bool = False
+
+    def prefetch(self, scopes: Scopes) -> Prefetch:
+        """The ``Prefetch``: scoped rows (if scoped), in a deterministic order (model, pk)."""
+        base = self.model._default_manager.all() if self.scope is None else scopes[self.model]
+        queryset = base.order_by(*(self.model._meta.ordering or ()), "pk")
+        if self.plan is not None:
+            queryset = self.plan.plan_queryset(queryset, scopes)
+        return Prefetch(self.path, queryset=queryset)
+
+
 @dataclass
 class ReadPlan:
-    """A read schema, the reader that fills it and the query plan the reader relies on."""
+    """A read schema, the reader that fills it and the query plan the reader relies on.
+
+    ``select`` lists the joined relations, ``loads`` the prefetched ones and ``scopes``
+    the specs (with a ``queryset_request``) whose querysets the loads need, each once.
+    """
 
     schema: type[Schema]
     reader: Reader
     select: tuple[str, ...] = ()
-    prefetch: tuple[Any, ...] = ()
+    loads: tuple[Load, ...] = ()
+    scopes: tuple[ModelSpec, ...] = ()
 
-    def apply(self, queryset: models.QuerySet) -> models.QuerySet:
-        """Add the joins and prefetches the reader needs to ``queryset``."""
+    async def apply(self, queryset: models.QuerySet, request: HttpRequest) -> models.QuerySet:
+        """Add the joins and prefetches the reader needs, related rows scoped by ``request``.
+
+        Awaits each related model's ``queryset_request(request)`` (once per model); the
+        related rows are then fetched with ``queryset``, one query per ``Load``.
+        """
+        scopes = {spec.model: await spec.queryset(request) for spec in self.scopes}
+        return self.plan_queryset(queryset, scopes)
+
+    def plan_queryset(self, queryset: models.QuerySet, scopes: Scopes) -> models.QuerySet:
+        """``apply`` with the related models' scoped querysets already built."""
+        scoped_singles = [ld.path.split("__") for ld in self.loads if ld.single and ld.scope]
+        if scoped_singles and queryset.query.select_related:
+            queryset = _unjoin(queryset, scoped_singles)
         if self.select:
             queryset = queryset.select_related(*self.select)
-        if self.prefetch:
-            queryset = queryset.prefetch_related(*self.prefetch)
+        if self.loads:
+            queryset = queryset.prefetch_related(*(load.prefetch(scopes) for load in self.loads))
         return queryset
+
+
+def _unjoin(queryset: models.QuerySet, paths: list[list[str]]) -> models.QuerySet:
+    """Drop the caller's joins of relations loaded through a scope.
+
+    Django does not prefetch a relation already loaded by ``select_related``: the
+    joined, unscoped row would be rendered. ``select_related()`` (every non-null FK) is
+    dropped entirely; named joins lose only those paths.
+    """
+    joined = queryset.query.select_related
+    queryset = queryset.all()
+    if joined is True:
+        queryset.query.select_related = False
+        return queryset
+    joined = copy.deepcopy(joined)
+    for path in paths:
+        level = joined
+        for name in path[:-1]:
+            level = level.get(name, {})
+        level.pop(path[-1], None)
+    queryset.query.select_related = joined or False
+    return queryset
 
 
 @dataclass
@@ -148,12 +224,6 @@ def _one_reader(accessor: str, item: Callable[[Any], Any]) -> Callable[[Any], An
     return read_one
 
 
-def _ordered_prefetch(accessor: str, related: type[models.Model]) -> Prefetch:
-    """Prefetch with a deterministic order (model ordering, then pk)."""
-    ordering = [*(related._meta.ordering or ()), "pk"]
-    return Prefetch(accessor, queryset=related._default_manager.order_by(*ordering))
-
-
 def _compose(parts: list[tuple[str, Callable[[Any], Any]]]) -> Reader:
     def reader(obj: Any) -> dict[str, Any]:
         return {name: get(obj) for name, get in parts}
@@ -177,7 +247,8 @@ def build_read(
     definitions: dict[str, Any] = {}
     parts: list[tuple[str, Callable[[Any], Any]]] = []
     select: list[str] = []
-    prefetch: list[Any] = []
+    loads: list[Load] = []
+    scopes: dict[type[models.Model], ModelSpec] = {}
 
     for f in selected_fields(model, config, writable=False):
         if not f.is_relation:
@@ -191,10 +262,12 @@ def build_read(
         if nested and (to_many or not f.concrete):
             continue
         accessor = f.get_accessor_name() if f.auto_created and not f.concrete else f.name
+        spec = lookup(related)
+        scope = spec if spec is not None and spec.scoped else None
         if f.name in config.relations:
             sub_config = SchemaConfig(fields=config.relations[f.name])
             sub = build_read(related, sub_config, f"{name}{_camel(f.name)}", lookup, nested=True)
-        elif not nested and (spec := lookup(related)) is not None:
+        elif not nested and spec is not None:
             sub = spec.nested
         elif f.concrete and not to_many:
             definitions[f.name] = (
@@ -206,28 +279,34 @@ def build_read(
         else:
             sub = None
 
-        if sub is None and not to_many:
-            definitions[f.name] = (pk_type(related) | None, _info(f))
-            parts.append((f.name, _one_reader(accessor, _pk)))
-            select.append(accessor)
-        elif to_many:
+        if to_many:
             item_type: Any = sub.schema if sub else pk_type(related)
             item = sub.reader if sub else _pk
             definitions[f.name] = (list[item_type], _info(f))
             parts.append((f.name, _many_reader(accessor, item)))
-            prefetch.append(_ordered_prefetch(accessor, related))
+            loads.append(Load(accessor, related, sub, scope))
         else:
-            definitions[f.name] = (sub.schema | None, _info(f))
-            parts.append((f.name, _one_reader(accessor, sub.reader)))
-            select.append(accessor)
-            select.extend(f"{accessor}__{s}" for s in sub.select)
+            one_type: Any = sub.schema if sub else pk_type(related)
+            definitions[f.name] = (one_type | None, _info(f))
+            parts.append((f.name, _one_reader(accessor, sub.reader if sub else _pk)))
+            if scope is not None:  # its own scoped query: a row outside it renders null
+                loads.append(Load(accessor, related, sub, scope, single=True))
+            else:
+                select.append(accessor)
+                if sub is not None:
+                    select.extend(f"{accessor}__{s}" for s in sub.select)
+                    loads.extend(replace(ld, path=f"{accessor}__{ld.path}") for ld in sub.loads)
+        if sub is not None:
+            scopes.update((s.model, s) for s in sub.scopes)
+        if scope is not None:
+            scopes[related] = scope
 
     for custom_name, custom_type, default in config.customs:
         definitions[custom_name] = (custom_type, Field(default=None))
         parts.append((custom_name, _custom_reader(custom_name, default)))
 
     schema = create_model(name, __base__=Schema, **definitions)
-    return ReadPlan(schema, _compose(parts), tuple(select), tuple(prefetch))
+    return ReadPlan(schema, _compose(parts), tuple(select), tuple(loads), tuple(scopes.values()))
 
 
 def build_write(

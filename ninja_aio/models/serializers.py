@@ -23,7 +23,10 @@ _KINDS = {
 
 
 def _default(fn: Any) -> Any:
-    """Mark a base-class hook as a no-op, so it is never called."""
+    """Mark a base-class default (a no-op hook, the unscoped ``queryset_request``) as such.
+
+    Marked defaults are never called: ``ModelSpec`` treats them as absent.
+    """
     fn._ninja_aio_default = True
     return fn
 
@@ -73,6 +76,7 @@ class ModelSerializer(_Hooks, models.Model):
         abstract = True
 
     @classmethod
+    @_default
     async def queryset_request(cls, request: HttpRequest) -> models.QuerySet:
         """Rows ``request`` may read or write; override to scope (tenant, owner...)."""
         return cls._default_manager.all()
@@ -125,6 +129,7 @@ class Serializer(_Hooks):
         register(cls._spec)
 
     @classmethod
+    @_default
     async def queryset_request(cls, request: HttpRequest) -> models.QuerySet:
         """Rows ``request`` may read or write; override to scope (tenant, owner...)."""
         return cls.Meta.model._default_manager.all()

@@ -69,7 +69,8 @@ class ModelSpec:
         self.configs = configs
         self.base_name = base_name
         self.hook_owner = hook_owner
-        self._scope = scope
+        # The serializers' default ``queryset_request`` (every row) is no scope.
+        self._scope = None if getattr(scope, "_ninja_aio_default", False) else scope
         self._hooks = {name: self._find_hook(name) for name in HOOKS}
 
     def _name(self, kind: str) -> str:
@@ -128,6 +129,11 @@ class ModelSpec:
     def hook(self, name: str) -> Callable[..., Any] | None:
         """The hook ``name`` as ``fn(instance, *args)``, or ``None`` if not defined."""
         return self._hooks[name]
+
+    @property
+    def scoped(self) -> bool:
+        """Whether the serializer defines ``queryset_request`` (rows depend on the request)."""
+        return self._scope is not None
 
     async def queryset(self, request: HttpRequest) -> models.QuerySet:
         """Rows this request may see (``queryset_request``), before any read plan."""

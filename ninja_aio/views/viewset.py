@@ -114,8 +114,8 @@ class APIViewSet:
         return await self.spec.queryset(request)
 
     async def get_object(self, request: HttpRequest, pk: Any) -> models.Model:
-        """One visible row with the detail read plan applied, or a 404."""
-        queryset = self.spec.detail.apply(await self.get_queryset(request))
+        """One visible row with the detail read plan applied (relations scoped), or a 404."""
+        queryset = await self.spec.detail.apply(await self.get_queryset(request), request)
         try:
             return await queryset.aget(pk=pk)
         except (self.model.DoesNotExist, ValueError, TypeError):
@@ -219,7 +219,7 @@ class APIViewSet:
             if filters is not None:
                 values = {k: v for k, v in filters.model_dump().items() if v is not None}
                 queryset = await self.query_params_handler(queryset, values)
-            queryset = plan.apply(self._ordered(queryset))
+            queryset = await plan.apply(self._ordered(queryset), request)
             if paginator is None:
                 return [plan.reader(obj) async for obj in queryset]
             page = await paginate(paginator, queryset, pagination, request)
@@ -255,7 +255,7 @@ class APIViewSet:
         async def view(request: HttpRequest, payload: Schema) -> Any:
             set_request(request)
             pk = await create_row(request, self.spec, payload)
-            return Status(201, await self._reload(plan, pk))
+            return Status(201, await self._reload(request, plan, pk))
 
         self._route(
             "create", view, plan.schema, _param("payload", write.schema, inspect.Parameter.empty)
@@ -279,7 +279,7 @@ class APIViewSet:
         async def view(request: HttpRequest, id: Any, payload: Schema) -> Any:
             set_request(request)
             pk = await update_row(request, self.spec, id, payload)
-            return await self._reload(plan, pk)
+            return await self._reload(request, plan, pk)
 
         payload = _param("payload", write.schema, inspect.Parameter.empty)
         self._route("update", view, plan.schema, _param("id", self._pk_type, Path(...)), payload)
@@ -292,9 +292,10 @@ class APIViewSet:
 
         self._route("delete", view, None, _param("id", self._pk_type, Path(...)))
 
-    async def _reload(self, plan: Any, pk: Any) -> dict[str, Any]:
-        """The written row as its read schema (any scope: the write was allowed)."""
-        obj = await plan.apply(self.model._default_manager.all()).aget(pk=pk)
+    async def _reload(self, request: HttpRequest, plan: Any, pk: Any) -> dict[str, Any]:
+        """The written row as its read schema: the row in any scope (the write was allowed),
+        its relations in the request's."""
+        obj = await (await plan.apply(self.model._default_manager.all(), request)).aget(pk=pk)
         return plan.reader(obj)
 
 

@@ -183,6 +183,43 @@ class Memo(ModelSerializer):
         return qs
 
 
+class Board(ModelSerializer):
+    """Global rows (no scope) whose relations hold tenant-scoped ones: ``Memo``, ``Card``."""
+
+    name = models.CharField(max_length=50)
+    featured = models.ForeignKey(
+        Memo, null=True, blank=True, on_delete=models.SET_NULL, related_name="featured_on"
+    )
+    memos = models.ManyToManyField(Memo, blank=True, related_name="boards")
+
+    class ReadSerializer:
+        fields = ["id", "name", "featured", "memos", "cards"]
+
+    class CreateSerializer:
+        fields = ["name", "featured", "memos"]
+
+    class UpdateSerializer:
+        fields = ["name", "memos"]
+
+
+class Card(ModelSerializer):
+    """Tenant-scoped rows on a global ``Board`` (its reverse FK ``cards``)."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="cards")
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE)
+    text = models.CharField(max_length=100)
+
+    class ReadSerializer:
+        fields = ["id", "text", "tenant"]
+
+    @classmethod
+    async def queryset_request(cls, request):
+        qs = cls.objects.all()
+        if hasattr(request, "tenant_id"):
+            qs = qs.filter(tenant_id=request.tenant_id)
+        return qs
+
+
 class Book(models.Model):
     """A model we "cannot change": served through a ``Serializer``."""
 

@@ -17,6 +17,7 @@ from tests.testapp.models import (
     AllTypes,
     Article,
     Author,
+    Board,
     Book,
     Comment,
     Country,
@@ -159,6 +160,36 @@ class MemoViewSet(APIViewSet):
 
 
 MemoViewSet().add_views_to_route()
+
+
+class BoardViewSet(APIViewSet):
+    """Global boards listing tenant-scoped memos (M2M, forward FK) and cards (reverse FK)."""
+
+    model = Board
+    api = tenant_api
+    auth = [TenantAuth()]
+
+    @action(detail=True, url_path="rendered")
+    async def rendered(self, request, pk: int):
+        return self.spec.read.reader(await self.get_object(request, pk))
+
+
+BoardViewSet().add_views_to_route()
+
+
+class JoinedBoardViewSet(ReadOnlyViewSet):
+    """Boards whose own queryset already joins scoped relations: they must be re-scoped."""
+
+    model = Board
+    api = tenant_api
+    auth = [TenantAuth()]
+    api_route_path = "board-joined"
+
+    async def get_queryset(self, request):
+        return (await super().get_queryset(request)).select_related("featured__tenant")
+
+
+JoinedBoardViewSet().add_views_to_route()
 
 api_key_api = NinjaAIO(urls_namespace="vs-api-key")
 
