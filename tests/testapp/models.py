@@ -300,3 +300,24 @@ class Note(ModelSerializer):
 class NoteLabel(models.Model):
     note = models.ForeignKey(Note, on_delete=models.SET_NULL, null=True, related_name="labels")
     label = models.CharField(max_length=30)
+
+
+# -- the auth guide's permission and tenant examples need a user with a role and a tenant --
+
+
+class Permission(models.Model):
+    code = models.CharField(max_length=50, unique=True)
+
+
+class Role(models.Model):
+    name = models.CharField(max_length=50)
+    permissions = models.ManyToManyField(Permission, blank=True)
+
+
+class Member(models.Model):
+    """A user model shaped like the guide's: ``role`` and ``tenant_id`` (``auth.User`` has none)."""
+
+    username = models.CharField(max_length=50)
+    is_active = models.BooleanField(default=True)
+    role = models.ForeignKey(Role, null=True, on_delete=models.SET_NULL)
+    tenant = models.ForeignKey(Tenant, null=True, on_delete=models.CASCADE)
