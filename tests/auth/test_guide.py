@@ -2,35 +2,31 @@
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.core.cache import cache
+from joserfc import jwk
 from ninja.testing import TestAsyncClient
 
-from ninja_aio.auth import AsyncJwtBearer, encode_jwt
+from ninja_aio.auth import AsyncJwtBearer
 from tests.auth.conftest import bearer, new_api
+from tests.guide import (
+    ISSUER,
+    PUBLIC_KEY,
+    EditorAuth,
+    JWTAuth,
+    ReadAuth,
+    RoleAdminAuth,
+    User,
+    WriteAuth,
+    make_token,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ISSUER, AUDIENCE = "https://your-issuer.com", "your-api"
-
 
 @pytest.fixture
-def guide(rsa_key, rsa_public):
-    """The guide's classes, bound to a key generated for the test."""
-    PUBLIC_KEY = rsa_public.as_pem(private=False).decode()
-    from joserfc import jwk
-
-    class JWTAuth(AsyncJwtBearer):
-        jwt_public = jwk.RSAKey.import_key(PUBLIC_KEY)
-        claims = {
-            "iss": {"essential": True, "value": ISSUER},
-            "aud": {"essential": True, "value": AUDIENCE},
-        }
-
-        async def auth_handler(self, request):
-            user_id = self.dcd.claims.get("sub")
-            user = await User.objects.aget(id=user_id)
-            return user
+def guide():
+    """The guide's remaining examples, next to the shared ones from ``tests.guide``."""
 
     class ContextAuth(AsyncJwtBearer):
         jwt_public = jwk.RSAKey.import_key(PUBLIC_KEY)
@@ -68,47 +64,6 @@ def guide(rsa_key, rsa_public):
                 cache.set(cache_key, user, 300)
             return user
 
-    class RoleAuth(AsyncJwtBearer):
-        jwt_public = jwk.RSAKey.import_key(PUBLIC_KEY)
-        required_roles: list[str] = []
-
-        async def auth_handler(self, request):
-            user_id = self.dcd.claims.get("sub")
-            user = await User.objects.aget(id=user_id)
-            user_roles = self.dcd.claims.get("roles", [])
-            if self.required_roles and not any(role in user_roles for role in self.required_roles):
-                return False
-            request.user_roles = user_roles
-            return user
-
-    class AdminAuth(RoleAuth):
-        required_roles = ["admin"]
-
-    class EditorAuth(RoleAuth):
-        required_roles = ["editor", "admin"]
-
-    class ScopeAuth(AsyncJwtBearer):
-        jwt_public = jwk.RSAKey.import_key(PUBLIC_KEY)
-        required_scopes: list[str] = []
-
-        async def auth_handler(self, request):
-            scope_str = self.dcd.claims.get("scope", "")
-            scopes = scope_str.split()
-            if self.required_scopes:
-                missing = set(self.required_scopes) - set(scopes)
-                if missing:
-                    return False
-            user_id = self.dcd.claims.get("sub")
-            user = await User.objects.aget(id=user_id)
-            request.scopes = scopes
-            return user
-
-    class ReadAuth(ScopeAuth):
-        required_scopes = ["read"]
-
-    class WriteAuth(ScopeAuth):
-        required_scopes = ["write"]
-
     class StrictAuth(AsyncJwtBearer):
         jwt_public = jwk.RSAKey.import_key(PUBLIC_KEY)
 
@@ -128,7 +83,7 @@ def guide(rsa_key, rsa_public):
         "context": ContextAuth(),
         "active": ActiveAuth(),
         "cached": CachedAuth(),
-        "admin": AdminAuth(),
+        "admin": RoleAdminAuth(),
         "editor": EditorAuth(),
         "read": ReadAuth(),
         "write": WriteAuth(),
@@ -147,7 +102,7 @@ def guide(rsa_key, rsa_public):
             return found
 
     def token(user, **claims):
-        return bearer(encode_jwt({"sub": str(user.id), **claims}, 900, rsa_key))
+        return bearer(make_token(user.id, **claims))
 
     return TestAsyncClient(api), token
 
@@ -155,9 +110,12 @@ def guide(rsa_key, rsa_public):
 async def test_quick_start_auth_returns_the_user(guide):
     client, token = guide
     user = await User.objects.acreate(username="alice")
-    ok = await client.get("/jwt", headers=token(user, iss=ISSUER, aud=AUDIENCE))
+    ok = await client.get("/jwt", headers=token(user))
     assert ok.json()["username"] == "alice"
-    wrong_aud = await client.get("/jwt", headers=token(user, iss=ISSUER, aud="other"))
+    wrong_aud = await client.get("/jwt", headers=token(user, aud="other"))
+    assert wrong_aud.json() == {"detail": "Invalid claim: aud"}
+    wrong_iss = await client.get("/jwt", headers=token(user, iss=ISSUER + "/"))
+    assert wrong_iss.json() == {"detail": "Invalid claim: iss"}
     assert wrong_aud.status_code == 401
     missing = await client.get("/jwt")
     assert missing.status_code == 401

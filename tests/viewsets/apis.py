@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from joserfc.jwk import RSAKey
 from ninja import Schema
@@ -13,6 +12,17 @@ from ninja_aio import NinjaAIO
 from ninja_aio.auth import AsyncJwtBearer
 from ninja_aio.models import Serializer
 from ninja_aio.views import APIViewSet, ReadOnlyViewSet, action
+from tests.guide import (
+    PRIVATE_KEY,
+    PUBLIC_KEY,
+    AdminAuth,
+    EditorAuth,
+    JWTAuth,
+    ReadAuth,
+    RoleAdminAuth,
+    User,
+    WriteAuth,
+)
 from tests.testapp.models import (
     AllTypes,
     Article,
@@ -27,39 +37,8 @@ from tests.testapp.models import (
     Tag,
 )
 
-User = get_user_model()
-
-PRIVATE_KEY = RSAKey.generate_key(2048, parameters={"kid": "viewsets-1"})
-OTHER_KEY = RSAKey.generate_key(2048, parameters={"kid": "viewsets-1"})
-PUBLIC_KEY = RSAKey.import_key(PRIVATE_KEY.as_pem(private=False))
-ISSUER = "https://issuer.test"
-AUDIENCE = "viewsets-api"
+OTHER_KEY = RSAKey.generate_key(2048, parameters={"kid": PRIVATE_KEY.kid})
 API_KEY = "secret-api-key"
-
-
-class JWTAuth(AsyncJwtBearer):
-    jwt_public = PUBLIC_KEY
-    claims = {
-        "iss": {"essential": True, "value": ISSUER},
-        "aud": {"essential": True, "value": AUDIENCE},
-    }
-
-    async def auth_handler(self, request):
-        user_id = self.dcd.claims.get("sub")
-        user = await User.objects.aget(id=user_id)
-        return user
-
-
-class AdminAuth(AsyncJwtBearer):
-    jwt_public = PUBLIC_KEY
-    claims = JWTAuth.claims
-
-    async def auth_handler(self, request):
-        user_id = self.dcd.claims.get("sub")
-        user = await User.objects.aget(id=user_id)
-        if not user.is_staff:
-            return False
-        return user
 
 
 class TenantAuth(AsyncJwtBearer):
@@ -392,56 +371,6 @@ CursorTagViewSet().add_views_to_route()
 
 
 # -- the guide's role- and scope-based examples ------------------------------------------
-
-
-class RoleAuth(AsyncJwtBearer):
-    jwt_public = PUBLIC_KEY
-    claims = JWTAuth.claims
-    required_roles: list[str] = []
-
-    async def auth_handler(self, request):
-        user_id = self.dcd.claims.get("sub")
-        user = await User.objects.aget(id=user_id)
-
-        # Check roles
-        user_roles = self.dcd.claims.get("roles", [])
-        if self.required_roles and not any(role in user_roles for role in self.required_roles):
-            return False
-
-        request.user_roles = user_roles
-        return user
-
-
-class RoleAdminAuth(RoleAuth):
-    required_roles = ["admin"]
-
-
-class EditorAuth(RoleAuth):
-    required_roles = ["editor", "admin"]
-
-
-class ScopeAuth(AsyncJwtBearer):
-    jwt_public = PUBLIC_KEY
-    claims = JWTAuth.claims
-    required_scopes: list[str] = []
-
-    async def auth_handler(self, request):
-        scopes = self.dcd.claims.get("scope", "").split()
-        if self.required_scopes and set(self.required_scopes) - set(scopes):
-            return False
-        user_id = self.dcd.claims.get("sub")
-        user = await User.objects.aget(id=user_id)
-        request.scopes = scopes
-        return user
-
-
-class ReadAuth(ScopeAuth):
-    required_scopes = ["read"]
-
-
-class WriteAuth(ScopeAuth):
-    required_scopes = ["write"]
-
 
 rbac_api = NinjaAIO(urls_namespace="vs-rbac")
 

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from ninja.testing import TestAsyncClient
 
-from ninja_aio.auth import encode_jwt
+from tests import guide
 from tests.viewsets import apis
 
 User = get_user_model()
@@ -18,8 +18,7 @@ User = get_user_model()
 
 def make_token(user: Any, key: Any = None, **claims: Any) -> str:
     """A token for ``user`` as the test APIs expect it (signed by ``key``)."""
-    payload = {"sub": str(user.pk), "iss": apis.ISSUER, "aud": apis.AUDIENCE, **claims}
-    return encode_jwt(payload, 300, key or apis.PRIVATE_KEY)
+    return guide.make_token(user.pk, key or guide.PRIVATE_KEY, **claims)
 
 
 def bearer(token: str) -> dict[str, str]:
