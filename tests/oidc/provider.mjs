@@ -13,7 +13,7 @@ import Provider from 'oidc-provider';
 
 const CLIENTS = [
   { client_id: 'service', client_secret: 'service-secret', ttl: 300 },
-  { client_id: 'short-lived', client_secret: 'short-lived-secret', ttl: 1 },
+  { client_id: 'short-lived', client_secret: 'short-lived-secret', ttl: 2 },
 ];
 const RESOURCES = new Set(['https://api.example.test', 'https://other-api.example.test']);
 

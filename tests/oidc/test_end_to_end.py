@@ -80,6 +80,7 @@ async def test_token_for_another_audience_is_refused(oidc_provider):
 
 async def test_expired_token_is_refused(oidc_provider):
     client = protected_tags(oidc_provider)
+    # A 2 s lifetime: exp is a whole second, so the token stays valid for at least 1 s.
     token = await oidc_provider.token(client="short-lived", scope="read:items")
     assert (await client.get("/tag/", headers=bearer(token))).status_code == 200
     expires = unverified(token, 1)["exp"]
