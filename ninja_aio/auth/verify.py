@@ -7,6 +7,7 @@ Everything that depends only on the authenticator's configuration lives in a
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import math
@@ -29,7 +30,6 @@ from joserfc.errors import (
     UnsupportedHeaderError,
 )
 from joserfc.jws import JWSRegistry
-from joserfc.util import urlsafe_b64decode
 
 from ninja_aio.auth.claims import StrictClaimsRegistry
 from ninja_aio.auth.errors import InvalidToken
@@ -117,6 +117,11 @@ def _media_type(value: str) -> str:
     return value if "/" in value else f"application/{value}"
 
 
+def _b64(segment: str) -> bytes:
+    """Decode a segment joserfc has already checked is canonical base64url."""
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
 def _parse(raw: str, policy: VerificationPolicy) -> tuple[jws.CompactSignature, dict[str, Any]]:
     if len(raw) > policy.max_length or not _COMPACT_JWS.fullmatch(raw):
         raise InvalidToken("Malformed token")
@@ -125,7 +130,7 @@ def _parse(raw: str, policy: VerificationPolicy) -> tuple[jws.CompactSignature, 
         header = obj.headers()
         # joserfc reads the header with plain json.loads, where the last duplicate member
         # wins: read it again strictly, so that no other reader can see another alg or kid.
-        _DECODER.decode(urlsafe_b64decode(raw.partition(".")[0].encode("ascii")).decode("utf-8"))
+        _DECODER.decode(_b64(raw.partition(".")[0]).decode("utf-8"))
     except (JoseError, TypeError, ValueError, KeyError, UnicodeError) as exc:
         raise InvalidToken("Malformed token") from exc
     if not isinstance(header, dict):
