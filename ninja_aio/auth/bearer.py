@@ -35,6 +35,7 @@ from ninja_aio.auth.keys import (
     load_static_key,
     normalise_algorithms,
 )
+from ninja_aio.auth.remote import remote_key_source
 from ninja_aio.auth.token import TokenClaims, VerifiedToken, current_token
 from ninja_aio.auth.verify import VerificationPolicy, verify_token
 
@@ -159,10 +160,12 @@ class JwtAuthBase(CombinableAuth, AuthBase):
     @classmethod
     def _compile(cls) -> _Compiled:
         owner = cls.__qualname__
-        if not isinstance(cls.realm, str) or not cls.realm.isprintable() or '"' in cls.realm:
-            raise ImproperlyConfigured(f"{owner}.realm: printable text without quotes")
-        if "\\" in cls.realm or not cls.realm.isascii():
+        realm = cls.realm
+        # It is sent inside a quoted-string of the WWW-Authenticate header.
+        if not isinstance(realm, str) or not (realm.isascii() and realm.isprintable()):
             raise ImproperlyConfigured(f"{owner}.realm: printable ASCII text only")
+        if '"' in realm or "\\" in realm:
+            raise ImproperlyConfigured(f"{owner}.realm: no quotes or backslashes")
         algorithms = normalise_algorithms(owner, cls.jwt_alg, cls.algorithms)
         if not isinstance(cls.leeway, int) or not 0 <= cls.leeway <= MAX_LEEWAY:
             raise ImproperlyConfigured(
@@ -212,8 +215,6 @@ class JwtAuthBase(CombinableAuth, AuthBase):
         self.issuer = compiled.issuer
         keys = compiled.keys
         if keys is None:
-            from ninja_aio.auth.remote import remote_key_source
-
             keys = remote_key_source(self, compiled.algorithms)
         if keys is None:
             raise ImproperlyConfigured(
