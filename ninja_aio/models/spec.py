@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
+from ninja.errors import ConfigError
 
 from ninja_aio.models.config import SchemaConfig
 from ninja_aio.models.hooks import call_async
@@ -34,6 +35,8 @@ HOOKS = (
 )
 
 _REGISTRY: dict[type[models.Model], ModelSpec] = {}
+#: Columns a plain model may never expose wholesale.
+_SECRET_FIELDS = frozenset({"password"})
 
 
 def register(spec: ModelSpec) -> None:
@@ -143,10 +146,20 @@ class ModelSpec:
 
     @classmethod
     def for_model(cls, model: type[models.Model]) -> ModelSpec:
-        """Spec for a plain model: every field on read, every editable field on write."""
+        """Spec for a plain model: every field on read, every editable field on write.
+
+        A model with a password column (Django's user model among them) is refused: its
+        hash would be served and written. Such models need a ``Serializer`` listing fields.
+        """
         spec = spec_for(model)
         if spec is not None:
             return spec
+        secret = [f.name for f in model._meta.concrete_fields if f.name in _SECRET_FIELDS]
+        if secret:
+            raise ConfigError(
+                f"{model.__name__} has {', '.join(secret)}: serve it through a Serializer "
+                "that lists the fields to expose, not as a plain model"
+            )
         default = SchemaConfig()
         configs = {"read": default, "create": default, "update": default}
         return cls(model, configs, base_name=model.__name__)
