@@ -25,7 +25,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Schema
 from ninja.errors import ConfigError
-from pydantic import Field, create_model
+from pydantic import ConfigDict, Field, create_model
 from pydantic_core import PydanticUndefined
 
 from ninja_aio.models.config import SchemaConfig
@@ -309,6 +309,12 @@ def build_read(
     return ReadPlan(schema, _compose(parts), tuple(select), tuple(loads), tuple(scopes.values()))
 
 
+class _Payload(Schema):
+    """Write payloads refuse unknown keys: a misspelt field is a 422, not silently lost."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 def build_write(
     model: type[models.Model], config: SchemaConfig, name: str, *, partial: bool
 ) -> WritePlan:
@@ -348,7 +354,7 @@ def build_write(
     for custom_name, custom_type, default in config.customs:
         definitions[custom_name] = (custom_type, Field(default=default))
     plan.customs = tuple(c[0] for c in config.customs)
-    plan.schema = create_model(name, __base__=Schema, **definitions)
+    plan.schema = create_model(name, __base__=_Payload, **definitions)
     return plan
 
 

@@ -133,6 +133,17 @@ async def test_422_missing_and_wrong_fields(client):
     assert not await Article.objects.aexists()
 
 
+async def test_422_unknown_keys_are_refused_not_dropped(client):
+    writer = await f.author()
+    response = await client.post("/article/", json={"titel": "typo", "author": writer.pk})
+    assert response.status_code == 422
+    assert ("body", "payload", "titel") in _locs(response)
+    article = await f.article(author_obj=writer)
+    patched = await client.patch(f"/article/{article.pk}/", json={"titel": "typo"})
+    assert patched.status_code == 422
+    assert _locs(patched) == [("body", "payload", "titel")]
+
+
 async def test_422_unknown_related_pks(client):
     writer = await f.author()
     tag = await Tag.objects.acreate(name="real")
