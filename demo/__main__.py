@@ -17,6 +17,7 @@ def main() -> None:
     django.setup()
 
     import uvicorn
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
     from django.core.asgi import get_asgi_application
     from django.core.management import call_command
 
@@ -39,7 +40,9 @@ def main() -> None:
     ]
     sys.stdout.write("\n".join(lines) + "\n")
     sys.stdout.flush()
-    uvicorn.run(get_asgi_application(), host=args.host, port=args.port, log_level="info")
+    # Serves Swagger UI's static files too, so the demo works without internet access.
+    app = ASGIStaticFilesHandler(get_asgi_application())
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
 
 
 if __name__ == "__main__":

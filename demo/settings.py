@@ -15,8 +15,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "ninja",  # Swagger UI's files come from the package, not from a CDN
     "demo",
 ]
+STATIC_URL = "/static/"
 MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
 DATABASES = {
     "default": {
