@@ -16,7 +16,8 @@ bodies must be equal. To get there the hand-written code orders like the viewset
 (``-created_at`` then ``pk``, tags by ``pk``), renders the author's ``created_by`` as a
 key, and renders with a minimal orjson renderer (what django-ninja's docs recommend
 for speed), because ``NinjaAIO`` renders with orjson (ISO datetimes with microseconds
-and ``+00:00``) where ninja's default encoder truncates to milliseconds and writes ``Z``. Nothing is normalised after the fact.
+and ``+00:00``) where ninja's default encoder truncates to milliseconds and writes ``Z``.
+Nothing is normalised after the fact.
 The SQL statements each request runs are counted too (on the connection of asgiref's
 thread-sensitive thread, where the async ORM runs them).
 
