@@ -8,9 +8,20 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from ninja import Schema
-from pydantic import create_model
+from pydantic import create_model, field_validator
+
+from ninja_aio.models.fields import reject_nul
 
 __all__ = ["filters_schema", "model_lookups"]
+
+
+class _Filters(Schema):
+    """Base of the filter schemas: text the database cannot compare (NUL) is a 422."""
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        return reject_nul(value)
 
 
 def filters_schema(name: str, query_params: dict[str, tuple[Any, Any]]) -> type[Schema] | None:
@@ -18,7 +29,7 @@ def filters_schema(name: str, query_params: dict[str, tuple[Any, Any]]) -> type[
     if not query_params:
         return None
     fields = {key: (python_type, default) for key, (python_type, default) in query_params.items()}
-    return create_model(name, __base__=Schema, **fields)
+    return create_model(name, __base__=_Filters, **fields)
 
 
 def model_lookups(model: type[models.Model], names: list[str]) -> frozenset[str]:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.db import DataError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Schema
+from ninja.errors import ValidationError
 from ninja.pagination import AsyncPaginationBase, PageNumberPagination, PaginationBase
+from pydantic import ValidationError as PydanticValidationError
 from pydantic import create_model
 
 __all__ = ["PageNumberPagination", "make_paginator", "paged_schema", "paginate"]
@@ -38,6 +42,56 @@ def paged_schema(paginator: PaginationBase, item: type[Schema], name: str) -> ty
     )
 
 
+#: SQL ``LIMIT`` / ``OFFSET`` are 64-bit integers: no row lies past this position.
+MAX_ROWS = 2**63 - 1
+
+
+class _BoundedSlices:
+    """QuerySet mixin: a slice past ``MAX_ROWS`` (``?page=10**30``) is empty, or ends there,
+    instead of an ``OFFSET`` / ``LIMIT`` the database refuses."""
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice) and isinstance(k.start or 0, int):
+            start = k.start or 0
+            if start > MAX_ROWS:
+                return self.none()  # type: ignore[attr-defined]
+            if isinstance(k.stop, int) and k.stop - start > MAX_ROWS:
+                k = slice(k.start, start + MAX_ROWS, k.step)
+        return super().__getitem__(k)  # type: ignore[misc]
+
+
+@functools.cache
+def _bounded_class(queryset_class: type[QuerySet]) -> type[QuerySet]:
+    return type(queryset_class.__name__, (_BoundedSlices, queryset_class), {})
+
+
+def _bounded(queryset: QuerySet) -> QuerySet:
+    queryset = queryset.all()
+    queryset.__class__ = _bounded_class(type(queryset))
+    return queryset
+
+
+def _query_errors(exc: Exception) -> ValidationError:
+    """A paginator's refusal of its query parameters (a forged cursor) as a 422 at the query."""
+    if isinstance(exc, PydanticValidationError):
+        errors = [
+            {"loc": ["query", *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in exc.errors()
+        ]
+        return ValidationError(errors)
+    errors = []
+    for error in exc.errors:  # type: ignore[attr-defined]
+        if isinstance(error, dict) and "loc" in error:
+            errors.append(error)
+        elif isinstance(error, dict):
+            errors += [
+                {"loc": ["query", key], "msg": str(msg), "type": "value_error"}
+                for key, msg in error.items()
+            ]
+        else:
+            errors.append({"loc": ["query"], "msg": str(error), "type": "value_error"})
+    return ValidationError(errors)
+
+
 async def paginate(
     paginator: PaginationBase, queryset: QuerySet, params: Any, request: HttpRequest
 ) -> dict[str, Any]:
@@ -45,16 +99,25 @@ async def paginate(
     if params is None:
         params = paginator.Input()
     attr = paginator.items_attribute
-    if isinstance(paginator, AsyncPaginationBase):
-        page = await paginator.apaginate_queryset(queryset, pagination=params, request=request)
-        items = page[attr]
-        if isinstance(items, QuerySet):
-            page[attr] = [obj async for obj in items]
-        return page
+    if isinstance(queryset, QuerySet):
+        queryset = _bounded(queryset)
+    try:
+        if isinstance(paginator, AsyncPaginationBase):
+            page = await paginator.apaginate_queryset(queryset, pagination=params, request=request)
+            items = page[attr]
+            if isinstance(items, QuerySet):
+                page[attr] = [obj async for obj in items]
+            return page
 
-    def run() -> dict[str, Any]:
-        page = paginator.paginate_queryset(queryset, pagination=params, request=request)
-        page[attr] = list(page[attr])
-        return page
+        def run() -> dict[str, Any]:
+            page = paginator.paginate_queryset(queryset, pagination=params, request=request)
+            page[attr] = list(page[attr])
+            return page
 
-    return await sync_to_async(run)()
+        return await sync_to_async(run)()
+    except (ValidationError, PydanticValidationError) as exc:
+        raise _query_errors(exc) from exc
+    except DataError as exc:
+        # A value decoded from the query (a cursor position with NUL) the database refuses.
+        error = {"loc": ["query"], "msg": "Invalid pagination parameters", "type": "value_error"}
+        raise ValidationError([error]) from exc

@@ -24,8 +24,24 @@ def _default(obj: Any) -> Any:
     return _FALLBACK.default(obj)
 
 
+def _big_ints(data: Any) -> Any:
+    """``data`` with the integers orjson refuses (beyond 64 bits) as exact JSON fragments."""
+    if isinstance(data, dict):
+        return {k: _big_ints(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_big_ints(v) for v in data]
+    if isinstance(data, int) and not -(2**63) <= data < 2**64:
+        return orjson.Fragment(str(int(data)).encode())
+    return data
+
+
 class ORJSONRenderer(BaseRenderer):
     media_type = "application/json"
 
     def render(self, request: HttpRequest, data: Any, *, response_status: int) -> bytes:
-        return orjson.dumps(data, default=_default, option=_OPTIONS)
+        try:
+            return orjson.dumps(data, default=_default, option=_OPTIONS)
+        except orjson.JSONEncodeError:
+            # Integers beyond 64 bits (a JSONField read back from PostgreSQL, a custom view):
+            # rare, so only then is the data walked.
+            return orjson.dumps(_big_ints(data), default=_default, option=_OPTIONS)

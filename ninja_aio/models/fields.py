@@ -10,10 +10,22 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.db import models
+from django.utils import timezone
 from ninja.errors import ConfigError
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
-__all__ = ["pk_type", "read_type", "register_field", "write_type"]
+__all__ = [
+    "pk_type",
+    "read_type",
+    "register_field",
+    "reject_nul",
+    "storable_key",
+    "storable_pk_type",
+    "write_type",
+]
+
+#: Durations are stored as 64-bit microseconds where the database has no interval type.
+MAX_DURATION = datetime.timedelta(microseconds=2**63 - 1)
 
 
 def _decode_base64(value: Any) -> bytes:
@@ -25,6 +37,39 @@ def _decode_base64(value: Any) -> bytes:
         raise ValueError("invalid base64") from None
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def reject_nul(value: Any) -> Any:
+    """Refuse NUL characters: PostgreSQL text and jsonb cannot store them."""
+    if _has_nul(value):
+        raise ValueError("NUL characters are not allowed")
+    return value
+
+
+def _storable_datetime(value: datetime.datetime) -> datetime.datetime:
+    """Refuse a datetime that leaves the datetime range once stored in UTC."""
+    aware = value if timezone.is_aware(value) else timezone.make_aware(value)
+    try:
+        aware.astimezone(datetime.UTC)
+    except OverflowError:
+        raise ValueError("datetime out of range once converted to UTC") from None
+    return value
+
+
+def storable_key(value: Any) -> bool:
+    """Whether a primary key from a URL can be looked up: PostgreSQL refuses text with NUL."""
+    return not _has_nul(value)
+
+
+NoNul = AfterValidator(reject_nul)
 _BYTE_FORMAT = WithJsonSchema({"type": "string", "format": "byte"})
 Base64Str = Annotated[str, _BYTE_FORMAT]
 Base64Input = Annotated[bytes, BeforeValidator(_decode_base64), _BYTE_FORMAT]
@@ -88,6 +133,12 @@ def pk_type(model: type[models.Model]) -> Any:
     return _base_type(pk)
 
 
+def storable_pk_type(model: type[models.Model]) -> Any:
+    """``pk_type`` for payloads: a text key refuses what the database cannot look up."""
+    python_type = pk_type(model)
+    return Annotated[str, NoNul] if python_type is str else python_type
+
+
 def read_type(field: models.Field) -> Any:
     """Type of a concrete, non-relation field in a response."""
     python_type = _base_type(field)
@@ -107,8 +158,16 @@ def write_type(field: models.Field) -> Any:
         python_type = Annotated[
             Decimal, Field(max_digits=field.max_digits, decimal_places=field.decimal_places)
         ]
-    elif field.max_length and _base_type(field) is str:
-        python_type = Annotated[str, Field(max_length=field.max_length)]
+    elif _base_type(field) is str:
+        python_type = Annotated[str, Field(max_length=field.max_length), NoNul]
+    elif internal == "JSONField":
+        python_type = Annotated[AnyJSON, NoNul]
+    elif internal == "FloatField":
+        python_type = Annotated[float, Field(allow_inf_nan=False)]
+    elif internal == "DurationField":
+        python_type = Annotated[datetime.timedelta, Field(ge=-MAX_DURATION, le=MAX_DURATION)]
+    elif internal == "DateTimeField":
+        python_type = Annotated[datetime.datetime, AfterValidator(_storable_datetime)]
     else:
         python_type = _base_type(field)
     return python_type | None if field.null else python_type

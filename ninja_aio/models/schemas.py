@@ -29,7 +29,7 @@ from pydantic import ConfigDict, Field, create_model
 from pydantic_core import PydanticUndefined
 
 from ninja_aio.models.config import SchemaConfig
-from ninja_aio.models.fields import pk_type, read_type, write_type
+from ninja_aio.models.fields import pk_type, read_type, storable_pk_type, write_type
 
 if TYPE_CHECKING:
     from ninja_aio.models.spec import ModelSpec
@@ -339,10 +339,10 @@ def build_write(
         if f.auto_created and not f.concrete:
             raise ConfigError(f"{model.__name__}.{f.name}: reverse relations are not writable")
         if f.many_to_many:
-            python_type: Any = list[pk_type(f.related_model)]
+            python_type: Any = list[storable_pk_type(f.related_model)]
             plan.many[f.name] = f
         elif f.is_relation:
-            related_pk = pk_type(f.related_model)
+            related_pk = storable_pk_type(f.related_model)
             python_type = related_pk | None if f.null else related_pk
             plan.foreign[f.name] = f
         else:

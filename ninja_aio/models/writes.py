@@ -8,12 +8,13 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, models, router, transaction
+from django.db import DataError, IntegrityError, models, router, transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Schema
 from ninja.errors import HttpError, ValidationError
 
+from ninja_aio.models.fields import storable_key
 from ninja_aio.models.hooks import call_async, call_in_thread
 from ninja_aio.models.schemas import WritePlan
 from ninja_aio.models.spec import ModelSpec, spec_for
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 #: Where payload errors point, matching ninja's locations for a ``payload`` body argument.
 LOC = ("body", "payload")
+UNSTORABLE = "A value of the request cannot be stored by the database"
 CONFLICT = "The request conflicts with the current state of the data (unique or integrity rule)"
 
 
@@ -107,6 +109,16 @@ def _snapshot(instance: models.Model) -> dict[str, Any]:
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
 
 
+def _not_found(model: type[models.Model]) -> Http404:
+    return Http404(f"No {model.__name__} matches the given query.")
+
+
+def _check_key(model: type[models.Model], pk: Any) -> None:
+    """A key no row can have (text with NUL) is a 404 before it reaches the database."""
+    if not storable_key(pk):
+        raise _not_found(model)
+
+
 def _run_hook(spec: ModelSpec, name: str, instance: models.Model, *args: Any) -> None:
     hook = spec.hook(name)
     if hook is not None:
@@ -130,10 +142,15 @@ async def _in_transaction(model: type[models.Model], fn: Any) -> Any:
     except IntegrityError as exc:
         logger.info("integrity error on %s: %s", model.__name__, exc)
         raise HttpError(409, CONFLICT) from exc
+    except DataError as exc:
+        # A value the schema let through but the database refuses (a hook or custom action
+        # writing it): the client's data, so a 422 at the payload, not a 500.
+        logger.info("data error on %s: %s", model.__name__, exc)
+        raise ValidationError([_error(None, UNSTORABLE, "value_error")]) from exc
     except DjangoValidationError as exc:
         raise ValidationError(_django_errors(exc)) from exc
     except model.DoesNotExist as exc:
-        raise Http404(f"No {model.__name__} matches the given query.") from exc
+        raise _not_found(model) from exc
 
 
 async def create_row(request: HttpRequest, spec: ModelSpec, payload: Schema) -> Any:
@@ -173,6 +190,7 @@ async def update_row(request: HttpRequest, spec: ModelSpec, pk: Any, payload: Sc
     """
     plan = spec.update
     assert plan is not None
+    _check_key(spec.model, pk)
     values, many, customs = _split(plan, payload)
     queryset = await spec.queryset(request)
     errors = await _check_payload(request, plan, {**values, **many})
@@ -204,6 +222,7 @@ async def update_row(request: HttpRequest, spec: ModelSpec, pk: Any, payload: Sc
 
 async def delete_row(request: HttpRequest, spec: ModelSpec, pk: Any) -> None:
     """Delete a row visible to ``request``, after its ``on_delete`` hook."""
+    _check_key(spec.model, pk)
     queryset = await spec.queryset(request)
 
     def write() -> None:

@@ -13,6 +13,7 @@ from ninja.pagination import PaginationBase
 from ninja.responses import Status
 
 from ninja_aio.filters import filters_schema, model_lookups
+from ninja_aio.models.fields import storable_key
 from ninja_aio.models.hooks import set_request
 from ninja_aio.models.schemas import unique_name
 from ninja_aio.models.spec import ModelSpec
@@ -115,6 +116,8 @@ class APIViewSet:
 
     async def get_object(self, request: HttpRequest, pk: Any) -> models.Model:
         """One visible row with the detail read plan applied (relations scoped), or a 404."""
+        if not storable_key(pk):
+            raise Http404(f"No {self.model.__name__} matches the given query.")
         queryset = await self.spec.detail.apply(await self.get_queryset(request), request)
         try:
             return await queryset.aget(pk=pk)

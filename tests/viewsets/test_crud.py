@@ -1,9 +1,10 @@
 """The five generated routes: status codes, bodies, slash forms, error contract."""
 
 import pytest
+from django.db import connection
 from django.test import AsyncClient
 
-from tests.testapp.models import Account, Article, Author, Comment, Tag
+from tests.testapp.models import Account, Article, Author, Comment, Country, Tag
 from tests.viewsets import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -207,6 +208,36 @@ async def test_nullable_field_can_be_set_to_null_but_required_one_cannot(client)
     assert _locs(response) == [("body", "payload", "title")]
 
 
+@pytest.mark.parametrize("method", ["get", "patch", "delete"])
+async def test_text_pk_with_nul_is_404(client, method):
+    """PostgreSQL cannot compare text with NUL: a 404 like any unknown key (a 500 before)."""
+    await Country.objects.acreate(code="fr", name="France")
+    kwargs = {"json": {"name": "x"}} if method == "patch" else {}
+    response = await getattr(client, method)("/country/f\x00/", **kwargs)
+    assert response.status_code == 404
+    assert set(response.json()) == {"detail"}
+    assert await Country.objects.filter(name="France").aexists()
+
+
+async def test_nul_in_text_payload_is_422_at_its_field(client):
+    writer = await f.author()
+    response = await client.post("/article/", json={"title": "a\x00b", "author": writer.pk})
+    assert response.status_code == 422
+    assert _locs(response) == [("body", "payload", "title")]
+
+
+async def test_value_the_database_refuses_in_a_custom_action_is_422(client):
+    """A custom action writing an unchecked value PostgreSQL refuses: 422, rolled back."""
+    a = await f.article("note")
+    response = await client.patch(f"/article/{a.pk}/", json={"title": "t", "touch_note": "\x00"})
+    if connection.vendor == "postgresql":
+        assert response.status_code == 422
+        assert _locs(response) == [("body", "payload")]
+        assert (await Article.objects.aget(pk=a.pk)).title == "note"
+    else:  # SQLite stores NUL
+        assert response.status_code == 200
+
+
 class TestThroughDjangoUrls:
     """Through Django's URL resolver and middleware, as a server would route requests."""
 
@@ -221,6 +252,14 @@ class TestThroughDjangoUrls:
             assert response.status_code == 404
             response = await getattr(client, method)("/api/article/abc")
             assert response.status_code == 404
+
+    async def test_percent_encoded_nul_in_text_pk_is_404(self):
+        await Country.objects.acreate(code="fr", name="France")
+        client = AsyncClient()
+        for method in ("get", "delete"):
+            response = await getattr(client, method)("/api/country/f%00/")
+            assert response.status_code == 404
+            assert set(response.json()) == {"detail"}
 
     async def test_crud_over_http(self):
         client = AsyncClient()

@@ -1,6 +1,9 @@
 """Pagination (default, capped, ninja classes, custom classes), filters and ordering."""
 
+import base64
+
 import pytest
+from django.db import connection
 
 from tests.testapp.models import Author, Tag
 from tests.viewsets import factories as f
@@ -94,3 +97,60 @@ async def test_ninja_cursor_pagination_instance(client):
     cursor = first["next"].split("cursor=")[1]
     second = (await client.get(f"/tags-cursor/?cursor={cursor}")).json()
     assert [t["name"] for t in second["results"]] == ["c", "d"]
+
+
+@pytest.mark.parametrize(
+    "query", ["page=1000000000000000000000000000000", "page=461168601842738790&page_size=20"]
+)
+async def test_page_past_the_database_range_is_empty(client, query):
+    """Its OFFSET overflows SQL's 64 bits: an empty page (was a 409 on SQLite, 500 on PG)."""
+    await _authors(2)
+    response = await client.get(f"/article/?{query}")
+    assert response.status_code == 200
+    assert response.json()["items"] == []
+
+
+async def test_limit_offset_past_the_database_range(client):
+    tags = [await Tag.objects.acreate(name=f"t{i}") for i in range(3)]
+    response = await client.get(f"/tag/?offset={10**30}")
+    assert response.status_code == 200
+    assert response.json() == {"items": [], "count": 3}
+    response = await client.get(f"/tag/?limit={10**30}")
+    assert response.status_code == 200
+    assert [t["id"] for t in response.json()["items"]] == [t.pk for t in tags]
+
+
+def _cursor(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
+
+
+@pytest.mark.parametrize(
+    ("cursor", "loc"),
+    [
+        ("garbage", ["query", "cursor"]),  # ninja's {"cursor": "Invalid Cursor"}
+        (_cursor(b"o=-1"), ["query", "o"]),  # was a 500 (pydantic error out of the view)
+        (_cursor(b"r=maybe"), ["query", "r"]),
+    ],
+)
+async def test_bad_cursor_is_422_of_the_documented_shape(client, cursor, loc):
+    response = await client.get("/tags-cursor/", query_params={"cursor": cursor})
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == loc and isinstance(error["msg"], str) and error["type"]
+
+
+async def test_cursor_position_with_nul(client):
+    await Tag.objects.acreate(name="a")
+    response = await client.get("/tags-cursor/", query_params={"cursor": _cursor(b"p=%00")})
+    if connection.vendor == "postgresql":
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"] == ["query"]
+    else:
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", ["title__icontains", "tag"])
+async def test_nul_in_a_text_filter_is_422(client, name):
+    response = await client.get("/article/", query_params={name: "a\x00"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", name]

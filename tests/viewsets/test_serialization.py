@@ -89,6 +89,17 @@ async def test_file_field_renders_its_url(client):
         ("ip", "999.1.1.1"),
         ("slug", "not a slug"),
         ("site", "not a url"),
+        # Values the database cannot store: 422s, not 409s / 500s (found by test_fuzz).
+        ("ratio", "nan"),
+        ("ratio", "inf"),
+        ("span", "P999999999D"),
+        ("moment", "9999-12-31T23:59:59-12:00"),
+        ("moment", "0001-01-01T00:00:00+12:00"),
+        ("char", "a\x00b"),
+        ("text", "\x00"),
+        ("email", "a\x00@example.com"),
+        ("data", {"k": ["\x00"]}),
+        ("data", {"\x00": 1}),
     ],
 )
 async def test_invalid_values_are_422_at_their_field(client, field, value):
@@ -96,6 +107,21 @@ async def test_invalid_values_are_422_at_their_field(client, field, value):
     assert response.status_code == 422, response.json()
     assert [e["loc"] for e in response.json()["detail"]] == [["body", "payload", field]]
     assert not await AllTypes.objects.aexists()
+
+
+async def test_largest_storable_values_are_accepted(client):
+    payload = {"char": "x", "span": "P106751991D", "moment": "9999-12-31T23:59:59+00:00"}
+    response = await client.post("/alltypes/", json=payload)
+    assert response.status_code == 201, response.json()
+    assert response.json()["moment"].startswith("9999-12-31T23:59:59")
+
+
+async def test_json_integers_beyond_64_bits_render_exactly(client):
+    """orjson refuses them; PostgreSQL's jsonb hands them back (a 500 before)."""
+    row = await AllTypes.objects.acreate(char="big", data={"n": 10**30, "m": [-(2**70)]})
+    response = await client.get(f"/alltypes/{row.pk}")
+    assert response.status_code == 200
+    assert response.json()["data"] == {"n": 10**30, "m": [-(2**70)]}  # exact, not floats
 
 
 async def test_plain_model_relation_renders_pk_not_columns(client):
