@@ -7,6 +7,7 @@ from joserfc.jwk import RSAKey
 from ninja import Schema
 from ninja.pagination import CursorPagination, LimitOffsetPagination, PaginationBase
 from ninja.security import APIKeyHeader
+from pydantic import Field
 
 from ninja_aio import NinjaAIO
 from ninja_aio.auth import AsyncJwtBearer
@@ -337,7 +338,7 @@ class SmallPages(PaginationBase):
     """A custom, sync-only paginator: ``?n=`` items, no count."""
 
     class Input(Schema):
-        n: int = 2
+        n: int = Field(2, ge=1)
 
     class Output(Schema):
         results: list[Any]

@@ -56,6 +56,9 @@ async def test_custom_sync_pagination_class(client):
     body = (await client.get("/tags-custom-pages/?n=3")).json()
     assert body["size"] == 3
     assert [t["name"] for t in body["results"]] == ["c0", "c1", "c2"]
+    refused = await client.get("/tags-custom-pages/?n=-1")
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["query", "n"]
 
 
 async def test_no_pagination_returns_a_plain_list(client):
