@@ -1,9 +1,18 @@
 """Shared fixtures: keys generated at test time."""
 
+import os
+
 import pytest
 from asgiref.sync import SyncToAsync
 from django.db import connections
+from hypothesis import settings as hypothesis_settings
 from joserfc.jwk import ECKey, OctKey, OKPKey, RSAKey
+
+# CI replays the same examples on every run (derandomized): a failure there is
+# reproducible, and new random exploration happens on developers' machines.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ Only public signature keys survive loading: no ``oct`` secrets, no private keys,
 from __future__ import annotations
 
 import base64
+import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -105,7 +106,8 @@ def _modulus_bits(n: Any) -> int:
 def _load_member(member: Any) -> Key | None:
     if not isinstance(member, dict):
         return None
-    key_class = _KEY_CLASSES.get(member.get("kty"))  # type: ignore[arg-type]
+    kty = member.get("kty")
+    key_class = _KEY_CLASSES.get(kty) if isinstance(kty, str) else None  # a list is unhashable
     if key_class is None or _PRIVATE_MEMBERS & member.keys():
         return None
     if key_class is RSAKey and _modulus_bits(member.get("n")) < MIN_RSA_BITS:
@@ -118,11 +120,18 @@ def _load_member(member: Any) -> Key | None:
 
 def index_keys(keys: Iterable[Key], source: str, *, any_kid: bool = False) -> KeyIndex:
     """Keep the usable ``keys``; ``FetchError("no_usable_keys")`` when none is left."""
-    usable = []
+    usable: list[Key] = []
+    seen: set[str] = set()
     for key in keys:
         reason = usable_key(key)
+        # The same JWK listed twice is one key, not an ambiguous kid; a twin with other
+        # parameters (alg, use...) stays a separate entry.
+        identity = json.dumps(key.as_dict(private=False), sort_keys=True)
+        if reason is None and identity in seen:
+            reason = "duplicate"
         if reason is None:
             usable.append(key)
+            seen.add(identity)
         else:
             logger.info("jwks: key dropped source=%s reason=%s", source, reason)
     if not usable:

@@ -124,3 +124,17 @@ async def test_header_key_hints_are_never_fetched_or_trusted(idp, rsa_key, hint)
         await asyncio.sleep(0.05)
         assert evil.fetches("jwks") == 0
     assert idp.fetches("jwks") <= 1
+
+
+async def test_a_member_with_an_unhashable_kty_does_not_spoil_the_set(idp, rsa_key):
+    # Found by test_fuzz_documents: {"kty": []} raised TypeError in the lookup of its key
+    # class, the whole set was refused (503) and the good key in it could not verify.
+    idp.publish_raw_keys([{"kty": []}, {"kty": {"RSA": 1}}, public(rsa_key)])
+    response = await jwks_client(idp).get("/me", headers=auth_header(token(rsa_key, idp.issuer)))
+    assert response.status_code == 200
+
+
+async def test_a_key_listed_twice_is_one_key_not_an_ambiguous_kid(idp, rsa_key):
+    idp.publish_raw_keys([public(rsa_key), public(rsa_key)])
+    response = await jwks_client(idp).get("/me", headers=auth_header(token(rsa_key, idp.issuer)))
+    assert response.status_code == 200
