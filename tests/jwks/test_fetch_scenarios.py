@@ -37,7 +37,7 @@ async def test_keys_are_fetched_once_and_cached(idp, rsa_key):
 @pytest.mark.parametrize("scenario", BAD_DOCUMENTS)
 async def test_cold_cache_and_bad_answer_is_503_with_retry_after(idp, rsa_key, scenario):
     idp.jwks_scenario = scenario
-    client = jwks_client(idp)
+    client = jwks_client(idp, jwks_timeout=0.5)
     started = time.monotonic()
     response = await client.get("/me", headers=auth_header(token(rsa_key, idp.issuer)))
     assert time.monotonic() - started < 1.2  # jwks_timeout is 0.5 s; the slow server takes 1.5 s
