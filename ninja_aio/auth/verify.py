@@ -12,7 +12,6 @@ import json
 import logging
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -97,7 +96,6 @@ class VerificationPolicy:
         leeway: int = 0,
         token_types: tuple[str, ...] | None = None,
         max_length: int = 8192,
-        now: Callable[[], int] | None = None,
     ) -> VerificationPolicy:
         # The allow-list must live inside the registry: joserfc ignores ``algorithms=``
         # when a registry is passed (research §1.5).
@@ -105,7 +103,7 @@ class VerificationPolicy:
         return cls(
             algorithms=frozenset(algorithms),
             registry=registry,
-            claims=StrictClaimsRegistry(now=now, leeway=leeway, **claims),
+            claims=StrictClaimsRegistry(leeway=leeway, **claims),
             token_types=frozenset(_media_type(t) for t in token_types) if token_types else None,
             max_length=max_length,
         )
