@@ -8,11 +8,20 @@ from django.db import connections
 from hypothesis import settings as hypothesis_settings
 from joserfc.jwk import ECKey, OctKey, OKPKey, RSAKey
 
+from tests.services import SERVICES, need
+
 # CI replays the same examples on every run (derandomized): a failure there is
 # reproducible, and new random exploration happens on developers' machines.
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """``@pytest.mark.node`` / ``redis`` / ``postgresql``: see tests/services.py."""
+    for service in SERVICES:
+        if item.get_closest_marker(service) is not None:
+            need(service)
 
 
 @pytest.fixture(scope="session")

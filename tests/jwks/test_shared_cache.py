@@ -32,6 +32,7 @@ def worker(url: str, issuer: str, **attributes):
     return client_for(bearer(jwks_url=url, issuer=issuer, jwks_cache="redis", **attributes)())
 
 
+@pytest.mark.redis
 async def test_second_worker_uses_the_document_the_first_one_fetched(idp, rsa_key, unique_url):
     headers = auth_header(token(rsa_key, idp.issuer))
     for _ in range(3):
@@ -40,6 +41,7 @@ async def test_second_worker_uses_the_document_the_first_one_fetched(idp, rsa_ke
     assert idp.fetches("jwks") == 1
 
 
+@pytest.mark.redis
 def test_another_process_uses_the_shared_document(idp, rsa_key, unique_url):
     headers = auth_header(token(rsa_key, idp.issuer))
     assert (
@@ -68,6 +70,7 @@ def test_another_process_uses_the_shared_document(idp, rsa_key, unique_url):
     assert idp.fetches("jwks") == 1
 
 
+@pytest.mark.redis
 async def test_rotation_seen_by_one_worker_reaches_the_others(
     idp, rsa_key, other_rsa_key, unique_url
 ):
@@ -85,6 +88,7 @@ async def test_rotation_seen_by_one_worker_reaches_the_others(
     assert idp.fetches("jwks") == 2
 
 
+@pytest.mark.redis
 async def test_worker_starting_during_an_outage_uses_the_stale_shared_document(
     idp, rsa_key, unique_url
 ):

@@ -1,14 +1,12 @@
 """Start a real OpenID provider (oidc-provider, from the npm registry) on loopback.
 
-Install it with ``npm ci --prefix tests/oidc``. Without it these tests are skipped
-locally and fail in CI (``CI=true``).
+Install it with ``npm ci --prefix tests/oidc``. Without it these tests are skipped,
+unless ``NINJA_AIO_REQUIRE`` names ``node`` (CI does): see tests/services.py.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import tempfile
 import threading
@@ -19,6 +17,8 @@ from typing import Any
 
 import httpx
 import pytest
+
+from tests.services import need
 
 HERE = Path(__file__).resolve().parent
 API = "https://api.example.test"
@@ -116,11 +116,7 @@ def _stop(process: subprocess.Popen) -> None:
 @pytest.fixture
 def oidc_provider() -> Iterator[OidcProvider]:
     """A fresh provider per test (keys rotate in some tests); retried if a start hangs."""
-    if shutil.which("node") is None or not (HERE / "node_modules" / "oidc-provider").is_dir():
-        message = "oidc-provider is not installed: run `npm ci --prefix tests/oidc`"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    need("node")
     with tempfile.TemporaryFile("w+") as log:
         for _ in range(START_ATTEMPTS):
             process, issuer = _start(log)

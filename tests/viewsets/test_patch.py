@@ -5,7 +5,6 @@ import asyncio
 import httpx
 import pytest
 from django.core.asgi import get_asgi_application
-from django.db import connection
 
 from tests.testapp.models import Article, Note
 from tests.viewsets import factories as f
@@ -62,7 +61,7 @@ async def test_interleaved_patches_of_different_fields_both_survive(client, monk
     assert (row.title, row.counter) == ("from A", 7)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions")
+@pytest.mark.postgresql  # concurrent transactions
 async def test_truly_concurrent_patches_on_postgresql(settings, monkeypatch):
     """Two requests in their own threads and transactions, both past their read before either
     writes (a barrier in ``before_save``): both changes must be in the row afterwards."""
