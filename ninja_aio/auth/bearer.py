@@ -228,7 +228,7 @@ class JwtAuthBase(CombinableAuth, AuthBase):
         None on a request no bearer verified (no token, a refused one, a request
         another authenticator of the chain accepted) and outside requests.
         """
-        return current_token.get()
+        return current_token()
 
     def get_credential(self, request: HttpRequest) -> str | None:
         """The raw token carried by the request, or None when there is none."""
@@ -236,7 +236,7 @@ class JwtAuthBase(CombinableAuth, AuthBase):
 
     async def __call__(self, request: HttpRequest) -> Any:
         # Only this request's own token (one an earlier authenticator verified) may show.
-        current_token.set(request_token(request))
+        bind_token(request, request_token(request))
         token = self.get_credential(request)
         if token is None:
             if _is_patched(type(self).auth_handler):
