@@ -46,7 +46,10 @@ def is_scope_token(value: object) -> bool:
 
 def _scope_value(scope: str | Iterable[str]) -> str:
     """The scope-tokens of ``scope`` (a space-delimited string or a list); others dropped."""
-    tokens = scope.split() if isinstance(scope, str) else [str(item) for item in scope]
+    if isinstance(scope, list | tuple | set | frozenset):
+        tokens = [str(item) for item in scope]
+    else:
+        tokens = str(scope).split()
     valid = [token for token in tokens if is_scope_token(token)]
     if len(valid) != len(tokens):
         logger.warning("scope values that are not RFC 6749 scope-tokens left out of a challenge")

@@ -115,6 +115,9 @@ async def test_valid_scope_tokens_survive_next_to_hostile_ones():
     text = InsufficientScope(scope="read  write\tadmin")
     response = await client_raising(text).get("/p", headers=bearer(token()))
     assert parse_challenge(response.headers["WWW-Authenticate"])["scope"] == "read write admin"
+    odd = InsufficientScope(scope=42)  # not text at all: still a 403, never a 500
+    response = await client_raising(odd).get("/p", headers=bearer(token()))
+    assert parse_challenge(response.headers["WWW-Authenticate"])["scope"] == "42"
 
 
 async def test_a_realm_and_description_set_at_run_time_are_escaped():
