@@ -62,14 +62,20 @@ def token(sub: str, **claims) -> str:
     return encode_jwt({"sub": sub, **claims}, 300, SECRET, "HS256")
 
 
+def identity(auth) -> dict | str | None:
+    """``request.auth``: the API key's result as is, a bearer's claims as ``"jwt"``."""
+    if not auth:
+        return None
+    return {"api_key": auth["api_key"]} if "api_key" in auth else "jwt"
+
+
 def seen(request) -> dict:
     """What a view sees of the token: ``self.dcd``, ``request.jwt`` and ``request.auth``."""
     jwt = getattr(request, "jwt", None)
-    auth = getattr(request, "auth", None)
     return {
         "dcd": AUTH.dcd.claims["sub"] if AUTH.dcd else None,
         "jwt": jwt.claims["sub"] if jwt else None,
-        "auth": {"api_key": auth["api_key"]} if auth and "api_key" in auth else auth and "jwt",
+        "auth": identity(getattr(request, "auth", None)),
     }
 
 
@@ -82,7 +88,7 @@ CHAINS = {
 }
 
 
-APIS_AIO = NinjaAIO(urls_namespace="request-scope-aio")
+AIO_API = NinjaAIO(urls_namespace="request-scope-aio")
 
 
 def make_api(api: NinjaAPI) -> NinjaAPI:
@@ -99,7 +105,7 @@ def make_api(api: NinjaAPI) -> NinjaAPI:
     return api
 
 
-@APIS_AIO.get("/slow", auth=AUTH)
+@AIO_API.get("/slow", auth=AUTH)
 async def slow(request):
     before = seen(request)
     await asyncio.sleep(random.random() / 50)  # let the other requests start and end
@@ -107,7 +113,7 @@ async def slow(request):
 
 
 APIS = {
-    "aio": make_api(APIS_AIO),
+    "aio": make_api(AIO_API),
     "plain": make_api(NinjaAPI(urls_namespace="request-scope-plain")),
 }
 urlpatterns = [path(f"{name}/", api.urls) for name, api in APIS.items()]
