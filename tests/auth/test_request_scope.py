@@ -1,18 +1,21 @@
 """The verified token lives as long as its request, under any server, and only if accepted.
 
-Requests go through Django's real handlers: the WSGI ``Client`` (one thread serves
-every request, as a WSGI worker thread does), the ``AsyncClient`` and the ASGI
-application itself, for a ``NinjaAIO`` and a plain ``NinjaAPI``, sync and async views.
+Requests go through Django's real handlers: a wsgiref server on loopback and the
+WSGI ``Client`` (one thread serves every request, as a WSGI worker thread does), the
+``AsyncClient`` and the ASGI application itself, for a ``NinjaAIO`` and a plain ``NinjaAPI``, sync and async views.
 """
 
 import asyncio
 import random
+import threading
 from types import SimpleNamespace
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import httpx
 import pytest
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.handlers.asgi import ASGIHandler
+from django.core.handlers.wsgi import WSGIHandler
 from django.test import AsyncClient, Client, override_settings
 from django.urls import path
 from joserfc.jwk import OctKey
@@ -146,6 +149,38 @@ def test_wsgi_a_request_never_sees_the_previous_requests_token(api, kind):
     assert client.get(f"/{api}/jwt-{kind}", headers=alice).json() == ALICE
     assert client.get(f"/{api}/public-{kind}").json() == NOBODY
     assert AUTH.dcd is None
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def wsgi_server():
+    """Django's WSGIHandler behind wsgiref on loopback: one thread serves every request."""
+    with override_settings(ROOT_URLCONF=__name__):
+        server = make_server("127.0.0.1", 0, WSGIHandler(), handler_class=_QuietHandler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}"
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join()
+
+
+@every_server_setup
+def test_a_real_wsgi_server_thread_never_shows_the_previous_requests_token(wsgi_server, api, kind):
+    alice = bearer(token("alice"))
+    with httpx.Client(base_url=wsgi_server) as client:
+        assert client.get(f"/{api}/jwt-{kind}", headers=alice).json() == ALICE
+        assert client.get(f"/{api}/list-{kind}", headers=API_KEY).json() == KEY_ONLY
+        assert client.get(f"/{api}/jwt-{kind}", headers=alice).json() == ALICE
+        assert client.get(f"/{api}/public-{kind}").json() == NOBODY
+        refused = {**bearer(token("refused")), **API_KEY}
+        assert client.get(f"/{api}/or-{kind}", headers=refused).json() == KEY_ONLY
 
 
 @override_settings(ROOT_URLCONF=__name__)
