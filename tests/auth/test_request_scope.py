@@ -2,7 +2,8 @@
 
 Requests go through Django's real handlers: a wsgiref server on loopback and the
 WSGI ``Client`` (one thread serves every request, as a WSGI worker thread does), the
-``AsyncClient`` and the ASGI application itself, for a ``NinjaAIO`` and a plain ``NinjaAPI``, sync and async views.
+``AsyncClient`` and the ASGI application itself, for a ``NinjaAIO`` and a plain
+``NinjaAPI``, sync and async views.
 """
 
 import asyncio
