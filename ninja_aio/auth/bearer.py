@@ -2,7 +2,8 @@
 
 An authenticator instance is shared by every concurrent request, so it holds
 configuration only. The verified token belongs to the request: it is set on
-``request.jwt`` and in a context variable that ``self.dcd`` reads.
+``request.jwt`` and in a context variable that ``self.dcd`` reads, for the
+request's lifetime only (see ``ninja_aio.auth.token``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from django.http import HttpRequest
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
-from ninja_aio.auth.claims import granted_roles, granted_scopes
+from ninja_aio.auth.claims import (
+    check_leeway,
+    claim_options,
+    granted_roles,
+    granted_scopes,
+)
 from ninja_aio.auth.combine import CombinableAuth
 from ninja_aio.auth.errors import (
     AuthFailure,
@@ -28,6 +34,7 @@ from ninja_aio.auth.errors import (
     InsufficientScope,
     InvalidToken,
     MissingCredentials,
+    is_scope_token,
 )
 from ninja_aio.auth.keys import (
     KeySource,
@@ -36,16 +43,20 @@ from ninja_aio.auth.keys import (
     normalise_algorithms,
 )
 from ninja_aio.auth.remote import remote_key_source
-from ninja_aio.auth.token import TokenClaims, VerifiedToken, current_token
+from ninja_aio.auth.token import (
+    TokenClaims,
+    VerifiedToken,
+    bind_token,
+    current_token,
+    request_token,
+)
 from ninja_aio.auth.verify import VerificationPolicy, verify_token
 
 __all__ = ["AsyncJwtBearer", "AsyncJwtCookie"]
 
 logger = logging.getLogger(__name__)
 
-_CLAIM_OPTIONS = frozenset({"essential", "value", "values", "allow_blank"})
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-MAX_LEEWAY = 300
 #: Rank of a refusal by ``auth_handler``: the token itself was fine.
 _HANDLER_RANK = 30
 
@@ -71,29 +82,10 @@ def _string_tuple(owner: str, attribute: str, value: Any) -> tuple[str, ...]:
 
 
 def _claim_options(owner: str, cls: type[JwtAuthBase], issuer: str | None) -> dict[str, dict]:
-    options: dict[str, dict] = {}
-    for name, option in (cls.claims or {}).items():
-        if not isinstance(option, Mapping) or not set(option) <= _CLAIM_OPTIONS:
-            raise ImproperlyConfigured(
-                f"{owner}.claims[{name!r}]: must be a dict with keys among "
-                f"{', '.join(sorted(_CLAIM_OPTIONS))}"
-            )
-        options[name] = dict(option)
-    if issuer is not None and "iss" not in options:
-        options["iss"] = {"value": issuer}
     audience = cls.audience if cls.audience is not None else _setting("JWT_AUDIENCE")
-    if audience is not None and not audience:
-        raise ImproperlyConfigured(f"{owner}.audience: an empty audience would accept none")
-    if audience is not None and "aud" not in options:
-        key = "value" if isinstance(audience, str) else "values"
-        options["aud"] = {key: audience if isinstance(audience, str) else list(audience)}
-    # A configured issuer or audience is always required: a token without one must not pass.
-    for name in ("iss", "aud"):
-        if name in options and ("value" in options[name] or "values" in options[name]):
-            options[name]["essential"] = True
-    if cls.require_exp and "exp" not in options:
-        options["exp"] = {"essential": True}
-    return options
+    return claim_options(
+        owner, cls.claims, issuer=issuer, audience=audience, require_exp=cls.require_exp
+    )
 
 
 def _is_patched(handler: Any) -> bool:
@@ -167,10 +159,7 @@ class JwtAuthBase(CombinableAuth, AuthBase):
         if '"' in realm or "\\" in realm:
             raise ImproperlyConfigured(f"{owner}.realm: no quotes or backslashes")
         algorithms = normalise_algorithms(owner, cls.jwt_alg, cls.algorithms)
-        if not isinstance(cls.leeway, int) or not 0 <= cls.leeway <= MAX_LEEWAY:
-            raise ImproperlyConfigured(
-                f"{owner}.leeway: whole seconds from 0 to {MAX_LEEWAY} (RFC 7519: a few minutes)"
-            )
+        check_leeway(owner, cls.leeway)
         attribute, key_value = "jwt_public", cls.jwt_public
         if key_value is None:
             attribute, key_value = "JWT_PUBLIC_KEY", _setting("JWT_PUBLIC_KEY")
@@ -186,6 +175,13 @@ class JwtAuthBase(CombinableAuth, AuthBase):
             issuer = _setting("JWT_ISSUER")
         roles_claim = cls.roles_claim
         scopes = _string_tuple(owner, "required_scopes", cls.required_scopes)
+        for scope in scopes:
+            # They are sent in the ``scope`` auth-param of a 403's WWW-Authenticate.
+            if not is_scope_token(scope):
+                raise ImproperlyConfigured(
+                    f"{owner}.required_scopes: {scope!r} is not an RFC 6749 scope-token "
+                    "(printable ASCII without spaces, quotes or backslashes)"
+                )
         compiled = _Compiled(
             algorithms=algorithms,
             policy=VerificationPolicy.build(
@@ -227,14 +223,20 @@ class JwtAuthBase(CombinableAuth, AuthBase):
 
     @property
     def dcd(self) -> VerifiedToken | None:
-        """The current request's verified token (``.claims``, ``.header``), else None."""
-        return current_token.get()
+        """The current request's verified token (``.claims``, ``.header``), else None.
+
+        None on a request no bearer verified (no token, a refused one, a request
+        another authenticator of the chain accepted) and outside requests.
+        """
+        return current_token()
 
     def get_credential(self, request: HttpRequest) -> str | None:
         """The raw token carried by the request, or None when there is none."""
         raise NotImplementedError
 
     async def __call__(self, request: HttpRequest) -> Any:
+        # Only this request's own token (one an earlier authenticator verified) may show.
+        bind_token(request, request_token(request))
         token = self.get_credential(request)
         if token is None:
             if _is_patched(type(self).auth_handler):
@@ -249,13 +251,12 @@ class JwtAuthBase(CombinableAuth, AuthBase):
         """Verify ``token``; on success run ``auth_handler`` and return its result.
 
         A bad token is remembered on the request and None returned, so the next
-        authenticator of the chain still runs; 403 and 503 end the chain.
+        authenticator of the chain still runs; 403 and 503 end the chain. Only an
+        accepted token stays on the request (``request.jwt``, ``self.dcd``).
         """
-        current_token.set(None)
+        previous = request_token(request)
         try:
             verified = await self._verify(token)
-            request.jwt = verified
-            current_token.set(verified)
             self._authorize(verified.claims)
         except AuthFailure as failure:
             failure.realm = self.realm
@@ -263,12 +264,17 @@ class JwtAuthBase(CombinableAuth, AuthBase):
             if failure.status_code == 401:
                 return None
             raise
+        bind_token(request, verified)
         try:
             result = await self.auth_handler(request)
         except (ObjectDoesNotExist, DjangoValidationError, ValueError, TypeError) as exc:
             logger.info("%s.auth_handler refused a token: %s", type(self).__qualname__, exc)
             result = None
+        except BaseException:
+            bind_token(request, previous)  # a refused token leaves no trace on the request
+            raise
         if not result:
+            bind_token(request, previous)
             InvalidToken("Token rejected", realm=self.realm, rank=_HANDLER_RANK).remember(request)
             return None
         return result

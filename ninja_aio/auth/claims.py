@@ -1,14 +1,84 @@
-"""Claim checks: a strict joserfc claims registry plus scope and role matching."""
+"""Claim checks: a strict joserfc claims registry plus scope and role matching.
+
+``claim_options`` and ``check_leeway`` are the claim rules shared by the
+authenticators and ``decode_jwt``, so that both refuse the same tokens.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from joserfc.errors import InvalidClaimError
 from joserfc.jwt import JWTClaimsRegistry
 
-__all__ = ["StrictClaimsRegistry", "granted_roles", "granted_scopes"]
+__all__ = [
+    "MAX_LEEWAY",
+    "StrictClaimsRegistry",
+    "check_leeway",
+    "claim_options",
+    "granted_roles",
+    "granted_scopes",
+]
+
+CLAIM_OPTION_KEYS = frozenset({"essential", "value", "values", "allow_blank"})
+#: Upper bound of the clock-skew allowance, in seconds (RFC 7519: "a few minutes").
+MAX_LEEWAY = 300
+
+
+def check_leeway(owner: str, leeway: Any) -> int:
+    """``leeway`` if it is whole seconds from 0 to ``MAX_LEEWAY``; else ImproperlyConfigured."""
+    if isinstance(leeway, bool) or not isinstance(leeway, int) or not 0 <= leeway <= MAX_LEEWAY:
+        raise ImproperlyConfigured(
+            f"{owner}.leeway: whole seconds from 0 to {MAX_LEEWAY} (RFC 7519: a few minutes)"
+        )
+    return leeway
+
+
+def claim_options(
+    owner: str,
+    claims: Mapping[str, Any] | None,
+    *,
+    issuer: str | None,
+    audience: str | Sequence[str] | None,
+    require_exp: bool,
+) -> dict[str, dict[str, Any]]:
+    """joserfc claim options for ``claims``, with the secure defaults.
+
+    ``issuer`` / ``audience`` pin ``iss`` / ``aud`` unless ``claims`` names them; a
+    pinned ``iss`` or ``aud`` (by argument or by a ``value`` / ``values`` option) is
+    always essential, and ``exp`` is essential when ``require_exp`` unless ``claims``
+    says otherwise.
+    """
+    options: dict[str, dict[str, Any]] = {}
+    for name, option in (claims or {}).items():
+        if not isinstance(option, Mapping) or not set(option) <= CLAIM_OPTION_KEYS:
+            raise ImproperlyConfigured(
+                f"{owner}.claims[{name!r}]: must be a dict with keys among "
+                f"{', '.join(sorted(CLAIM_OPTION_KEYS))}"
+            )
+        options[name] = dict(option)
+    if issuer is not None and "iss" not in options:
+        options["iss"] = {"value": issuer}
+    if audience is not None and not audience:
+        raise ImproperlyConfigured(f"{owner}.audience: an empty audience would accept none")
+    if audience is not None and "aud" not in options:
+        key = "value" if isinstance(audience, str) else "values"
+        options["aud"] = {key: audience if isinstance(audience, str) else list(audience)}
+    # A configured issuer or audience is always required: a token without one must not pass.
+    for name in ("iss", "aud"):
+        if name in options and ("value" in options[name] or "values" in options[name]):
+            options[name]["essential"] = True
+    if require_exp and "exp" not in options:
+        options["exp"] = {"essential": True}
+    return options
+
+
+def _clock() -> float:
+    """Now, to the sub-second: RFC 7519 NumericDates may carry fractions."""
+    return time.time()
 
 
 def _same(actual: Any, expected: Any) -> bool:
@@ -29,7 +99,14 @@ class StrictClaimsRegistry(JWTClaimsRegistry):
 
     ``scope`` is compared token by token, as RFC 8693 §4.2 defines it: a
     ``{"value": "read"}`` option accepts ``"read write"`` but not ``"read:admin"``.
+
+    ``exp`` / ``nbf`` / ``iat`` are compared with a clock as precise as they are
+    (joserfc's default clock is whole seconds, which refuses a token whose
+    fractional ``iat`` is a few milliseconds old as "issued in the future").
     """
+
+    def __init__(self, now: Any = None, leeway: int = 0, **options: Any) -> None:
+        super().__init__(now=_clock if now is None else now, leeway=leeway, **options)
 
     def check_value(self, claim_name: str, value: Any) -> None:
         option = self.options.get(claim_name)

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from joserfc import jwt
 from joserfc.jwk import Key, KeySet
 
+from ninja_aio.auth.claims import check_leeway, claim_options
 from ninja_aio.auth.keys import (
     StaticKeySource,
     load_static_key,
@@ -45,8 +46,10 @@ def encode_jwt(
     """Sign ``claims`` valid for ``duration`` (seconds or timedelta) from now.
 
     Sets ``iat``, ``nbf``, ``exp`` and a ``jti``; ``iss`` / ``aud`` default to
-    settings.JWT_ISSUER / JWT_AUDIENCE; the header carries the key's ``kid``
-    (its RFC 7638 thumbprint when it has none). ``private_key`` falls back to
+    settings.JWT_ISSUER / JWT_AUDIENCE. The header carries the key's ``kid``; an
+    asymmetric key without one gets its RFC 7638 thumbprint, an HMAC secret gets
+    none (a thumbprint of a shared secret is a hash of the secret: pass a ``kid`` in
+    the key or in ``header`` if you need one). ``private_key`` falls back to
     settings.JWT_PRIVATE_KEY.
     """
     algorithms = normalise_algorithms("encode_jwt", algorithm, None)
@@ -61,7 +64,12 @@ def encode_jwt(
         if value is not None:
             payload[claim] = value
     payload.update(claims)
-    protected = {"alg": algorithm, "typ": "JWT", "kid": key.kid or key.thumbprint()}
+    kid = key.kid
+    if kid is None and key.key_type != "oct":
+        kid = key.thumbprint()
+    protected: dict[str, Any] = {"alg": algorithm, "typ": "JWT"}
+    if kid is not None:
+        protected["kid"] = kid
     protected.update(header or {})
     return jwt.encode(protected, payload, key, algorithms=[algorithm])
 
@@ -84,20 +92,22 @@ def decode_jwt(
 ) -> VerifiedToken:
     """Verify ``token``'s signature and claims; raises ``InvalidToken`` with the reason.
 
-    ``public_key`` falls back to settings.JWT_PUBLIC_KEY; ``exp`` is required and
-    ``iss`` / ``aud`` are checked against settings.JWT_ISSUER / JWT_AUDIENCE when set.
+    The claim rules are the authenticators' (``claim_options``): ``exp`` is required
+    unless ``require_exp`` is False, ``iss`` / ``aud`` default to settings.JWT_ISSUER /
+    JWT_AUDIENCE, and a pinned ``iss`` / ``aud`` is always required. ``public_key``
+    falls back to settings.JWT_PUBLIC_KEY.
     """
     allowed = normalise_algorithms("decode_jwt", None, algorithms)
     key_value = _from_settings(public_key, "JWT_PUBLIC_KEY", "public key")
     source = StaticKeySource(load_static_key("decode_jwt", "public_key", key_value, allowed))
-    options = {name: dict(option) for name, option in (claims or {}).items()}
-    for claim, setting in (("iss", "JWT_ISSUER"), ("aud", "JWT_AUDIENCE")):
-        value = getattr(settings, setting, None)
-        if value is not None and claim not in options:
-            options[claim] = {"essential": True, "value": value}
-    if require_exp:
-        options.setdefault("exp", {"essential": True})
-    policy = VerificationPolicy.build(allowed, options, leeway=leeway)
+    options = claim_options(
+        "decode_jwt",
+        claims,
+        issuer=getattr(settings, "JWT_ISSUER", None),
+        audience=getattr(settings, "JWT_AUDIENCE", None),
+        require_exp=require_exp,
+    )
+    policy = VerificationPolicy.build(allowed, options, leeway=check_leeway("decode_jwt", leeway))
     obj, header, parsed = prepare(token, policy)
     key = source.lookup(header.get("kid"), header["alg"])
     return complete(token, obj, header, parsed, key, policy)

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-import joserfc._rfc7519.claims as joserfc_claims
 import pytest
 from cryptography.hazmat.primitives import serialization
 from django.core.exceptions import ImproperlyConfigured
@@ -30,6 +29,7 @@ from ninja.security import APIKeyHeader
 from ninja.testing import TestAsyncClient
 
 from ninja_aio.auth import AsyncJwtBearer
+from ninja_aio.auth import claims as claims_module
 from tests.auth.conftest import new_api, public
 
 ISSUER = "https://issuer"
@@ -908,8 +908,12 @@ CASES = GROUP_A + GROUP_B + GROUP_C + GROUP_D + GROUP_E
 
 @pytest.fixture
 def frozen_clock(monkeypatch) -> int:
-    """Freeze joserfc's claims clock (``_generate_now`` reads ``time.time`` each call)."""
-    monkeypatch.setattr(joserfc_claims, "time", SimpleNamespace(time=lambda: FROZEN_NOW + 0.5))
+    """Freeze the claims clock (``claims._clock`` reads ``time.time`` each call).
+
+    Frozen on the whole second: the clock is as precise as the NumericDates, so the
+    E30 / E34 boundary rows are exact.
+    """
+    monkeypatch.setattr(claims_module, "time", SimpleNamespace(time=lambda: FROZEN_NOW))
     return FROZEN_NOW
 
 
