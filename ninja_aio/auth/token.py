@@ -6,7 +6,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from types import MappingProxyType
 
-__all__ = ["TokenClaims", "VerifiedToken", "current_token"]
+__all__ = ["FORCED_AUTH_ATTR", "TokenClaims", "VerifiedToken", "current_token"]
+
+#: Request attribute through which ``ninja_aio.testing.force_auth`` hands the bearer an
+#: identity. Only code in the process can set it: no HTTP input reaches it.
+FORCED_AUTH_ATTR = "_ninja_aio_forced_auth"
 
 
 class TokenClaims(dict):
