@@ -1,5 +1,6 @@
 """Settings of the demo project: SQLite next to this file, the demo app, the API at /api/."""
 
+import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -24,7 +25,8 @@ MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BASE_DIR / "demo.sqlite3",
+        # NINJA_AIO_DEMO_DB: another file (the browser test uses a temporary one).
+        "NAME": os.environ.get("NINJA_AIO_DEMO_DB", BASE_DIR / "demo.sqlite3"),
     }
 }
 TEMPLATES = [

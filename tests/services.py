@@ -1,14 +1,16 @@
-"""Optional services of the suite: Node (the OpenID provider), Redis and PostgreSQL.
+"""Optional services of the suite: Node (the OpenID provider), Redis, PostgreSQL and a
+browser (Chromium driven by Playwright).
 
-A test that needs one is marked ``@pytest.mark.node`` / ``redis`` / ``postgresql``. Where
-the service is absent it is skipped with a one-line reason, unless the service is named
-in ``NINJA_AIO_REQUIRE`` (comma-separated, as ``.ci/run`` sets it): then it fails, so
-CI never skips it silently.
+A test that needs one is marked ``@pytest.mark.node`` / ``redis`` / ``postgresql`` /
+``browser``. Where the service is absent the test is skipped with a one-line reason,
+unless the service is named in ``NINJA_AIO_REQUIRE`` (comma-separated, as ``.ci/run``
+sets it): then it fails, so CI never skips it silently.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 import shutil
 import socket
@@ -18,7 +20,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.db import connection
 
-SERVICES = ("node", "redis", "postgresql")
+SERVICES = ("node", "redis", "postgresql", "browser")
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 OIDC_DIR = Path(__file__).resolve().parent / "oidc"
 
 
@@ -48,6 +51,12 @@ def _absent(service: str) -> str | None:
         return None
     if service == "redis":
         return None if _redis_reachable() else "needs a Redis server (REDIS_URL, 127.0.0.1:6379)"
+    if service == "browser":
+        if not Path(CHROMIUM).exists():
+            return f"needs Chromium at {CHROMIUM} (Debian's chromium package, or CHROMIUM=...)"
+        if importlib.util.find_spec("playwright") is None:
+            return "needs Playwright for Python: pip install -e '.[browser]'"
+        return None
     if connection.vendor != "postgresql":
         return "needs PostgreSQL: set DATABASE_URL=postgres://..."
     return None

@@ -44,6 +44,7 @@ from ninja_aio.auth.keys import (
 )
 from ninja_aio.auth.remote import remote_key_source
 from ninja_aio.auth.token import (
+    FORCED_AUTH_ATTR,
     TokenClaims,
     VerifiedToken,
     bind_token,
@@ -136,6 +137,8 @@ class JwtAuthBase(CombinableAuth, AuthBase):
     jwks_max_bytes: int = 65536
 
     _compiled: ClassVar[_Compiled | None] = None
+    #: Keys that replace the configured ones (``ninja_aio.testing.TokenFactory.trust``).
+    _key_override: ClassVar[KeySource | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -235,6 +238,9 @@ class JwtAuthBase(CombinableAuth, AuthBase):
         raise NotImplementedError
 
     async def __call__(self, request: HttpRequest) -> Any:
+        forced = request.__dict__.get(FORCED_AUTH_ATTR)
+        if forced is not None:  # ninja_aio.testing.force_auth: set by test clients only
+            return forced.accept(request)
         # Only this request's own token (one an earlier authenticator verified) may show.
         bind_token(request, request_token(request))
         token = self.get_credential(request)
@@ -280,10 +286,10 @@ class JwtAuthBase(CombinableAuth, AuthBase):
         return result
 
     async def _verify(self, token: str) -> VerifiedToken:
-        verified = await verify_token(
-            token, self._config.policy, self._keys, expected_issuer=self._peek_issuer
-        )
-        source_issuer = self._keys.issuer
+        keys = self._key_override or self._keys
+        peek = self._peek_issuer if keys is self._keys else None
+        verified = await verify_token(token, self._config.policy, keys, expected_issuer=peek)
+        source_issuer = keys.issuer
         discovered = self._config.issuer is None and source_issuer is not None
         if discovered and verified.claims.get("iss") != source_issuer:
             raise InvalidToken("Invalid claim: iss")

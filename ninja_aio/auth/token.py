@@ -38,7 +38,18 @@ from typing import Any
 
 from django.core.signals import request_finished, request_started
 
-__all__ = ["TokenClaims", "VerifiedToken", "bind_token", "current_token", "request_token"]
+__all__ = [
+    "FORCED_AUTH_ATTR",
+    "TokenClaims",
+    "VerifiedToken",
+    "bind_token",
+    "current_token",
+    "request_token",
+]
+
+#: Request attribute through which ``ninja_aio.testing.force_auth`` hands the bearer an
+#: identity. Only code in the process can set it: no HTTP input reaches it.
+FORCED_AUTH_ATTR = "_ninja_aio_forced_auth"
 
 
 class TokenClaims(dict):

@@ -1,6 +1,6 @@
-"""Helpers for your own tests.
+"""``JwksServer``: a loopback identity provider for tests of remote keys.
 
-``JwksServer`` is a real HTTP server on a random loopback port that publishes an OpenID
+It is a real HTTP server on a random loopback port that publishes an OpenID
 discovery document and a JWK Set, counts the requests it receives, and can be switched
 at run time to the failures a key cache must survive::
 
