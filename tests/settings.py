@@ -16,7 +16,10 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "tests.testapp",
+    "ninja_aio.contrib.revocation",
 ]
+# Fast hashing for the login tests (never in production).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
@@ -37,6 +40,12 @@ CACHES = {
     "redis": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
+    },
+    # Nothing listens on port 1: a store that is down.
+    "unreachable": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     },
 }
 

@@ -43,6 +43,7 @@ from ninja_aio.auth.keys import (
     normalise_algorithms,
 )
 from ninja_aio.auth.remote import remote_key_source
+from ninja_aio.auth.revocation_check import RevocationCheck
 from ninja_aio.auth.token import (
     FORCED_AUTH_ATTR,
     TokenClaims,
@@ -136,6 +137,17 @@ class JwtAuthBase(CombinableAuth, AuthBase):
     jwks_timeout: float = 5.0
     jwks_max_bytes: int = 65536
 
+    # Revocation (see ninja_aio.auth.revocation).
+    #: Look every verified token's ``jti`` and family (``fam``) up in the store.
+    check_revocation: bool = False
+    #: A store or a dotted path to one; default: ``CacheRevocationStore()`` (default cache).
+    revocation_store: Any = None
+    #: When the store cannot answer: 503 with Retry-After (False) or accept (True).
+    revocation_fail_open: bool = False
+    revocation_retry_after: int = 5
+    #: Seconds a "not revoked" answer is reused in this process (0: ask every time).
+    revocation_cache_seconds: float = 0
+
     _compiled: ClassVar[_Compiled | None] = None
     #: Keys that replace the configured ones (``ninja_aio.testing.TokenFactory.trust``).
     _key_override: ClassVar[KeySource | None] = None
@@ -221,6 +233,7 @@ class JwtAuthBase(CombinableAuth, AuthBase):
                 "(or settings.JWT_PUBLIC_KEY), jwks_url, openid_configuration_url or issuer"
             )
         self._keys = keys
+        self._revocation = RevocationCheck.for_bearer(self) if cls.check_revocation else None
         # Only remote sources cost I/O; refuse other issuers' tokens before asking them.
         self._peek_issuer = compiled.issuer if not isinstance(keys, StaticKeySource) else None
 
@@ -264,6 +277,8 @@ class JwtAuthBase(CombinableAuth, AuthBase):
         try:
             verified = await self._verify(token)
             self._authorize(verified.claims)
+            if self._revocation is not None:
+                await self._revocation.check(verified.claims)
         except AuthFailure as failure:
             failure.realm = self.realm
             failure.remember(request)
