@@ -40,7 +40,8 @@ class JwksServer:
     (503), ``SLOW`` (answers after ``slow_seconds``), ``HTML``, ``OVERSIZED`` (a JSON
     body of ``oversized_bytes``), ``REDIRECT_OFF_HOST`` (302 to another loopback host),
     ``REDIRECT_SAME_HOST`` (302 to the same document under another path) and ``EMPTY``
-    (``{"keys": []}``, or ``{}`` for discovery).
+    (``{"keys": []}``, or ``{}`` for discovery). ``hold()`` / ``release()`` keep any
+    request waiting for as long as a test needs.
     """
 
     OK = "ok"

@@ -84,6 +84,28 @@ async def test_rotation_seen_by_one_worker_reaches_the_others(
     assert idp.fetches("jwks") == 2
 
 
+async def test_a_shared_set_older_than_the_token_does_not_hide_a_new_key(
+    idp, rsa_key, other_rsa_key, unique_url
+):
+    first = worker(unique_url, idp.issuer)
+    second = worker(unique_url, idp.issuer)
+    assert (
+        await first.get("/me", headers=auth_header(token(rsa_key, idp.issuer)))
+    ).status_code == 200
+    assert (
+        await second.get("/me", headers=auth_header(token(rsa_key, idp.issuer)))
+    ).status_code == 200
+    # The first worker refreshes (an unknown kid) before the provider rotates: the shared
+    # set is newer than the second worker's, and still lacks the new key.
+    stray = token(rsa_key, idp.issuer, header={"kid": "stray"})
+    assert (await first.get("/me", headers=auth_header(stray))).status_code == 401
+    assert idp.fetches("jwks") == 2
+    idp.set_keys(other_rsa_key, rsa_key)
+    new = auth_header(token(other_rsa_key, idp.issuer))
+    assert (await second.get("/me", headers=new)).status_code == 200
+    assert idp.fetches("jwks") == 3
+
+
 async def test_worker_starting_during_an_outage_uses_the_stale_shared_document(
     idp, rsa_key, unique_url
 ):
