@@ -85,13 +85,15 @@ class FakeClock:
         self.now += seconds
 
 
-def jwks_cache_of(auth: AsyncJwtBearer) -> RemoteValue:
-    """The key-set cache behind a ``jwks_url`` (or callback) bearer instance."""
-    return auth._keys.keys.value
+def clocked(auth: AsyncJwtBearer) -> tuple[FakeClock, RemoteValue]:
+    """Run the key-set cache of ``auth`` (a ``jwks_url`` or callback bearer) on a
+    ``FakeClock``, before its first fetch; the clock and the cache."""
+    cache = auth._keys.keys.value
+    cache.clock = clock = FakeClock()
+    return clock, cache
 
 
-def on_fake_clock(auth: AsyncJwtBearer) -> FakeClock:
-    """Run ``auth``'s key-set cache on a ``FakeClock`` (before its first fetch)."""
-    clock = FakeClock()
-    jwks_cache_of(auth).clock = clock
-    return clock
+def clocked_client(idp: Any, **attributes: Any) -> tuple[TestAsyncClient, FakeClock, RemoteValue]:
+    """A client of a bearer reading ``idp``'s JWKS URL, its cache's fake clock, the cache."""
+    auth = bearer(jwks_url=idp.jwks_url, issuer=idp.issuer, **attributes)()
+    return (client_for(auth), *clocked(auth))

@@ -13,8 +13,7 @@ from tests.jwks.helpers import (
     auth_header,
     bearer,
     client_for,
-    jwks_cache_of,
-    on_fake_clock,
+    clocked_client,
     token,
 )
 
@@ -33,12 +32,6 @@ COOLDOWN = FAST["jwks_cooldown"]
 
 def jwks_client(idp: JwksServer, **attributes):
     return client_for(bearer(jwks_url=idp.jwks_url, issuer=idp.issuer, **attributes)())
-
-
-def clocked_client(idp: JwksServer, **attributes):
-    """A client, its key cache's fake clock, and the cache."""
-    auth = bearer(jwks_url=idp.jwks_url, issuer=idp.issuer, **attributes)()
-    return client_for(auth), on_fake_clock(auth), jwks_cache_of(auth)
 
 
 async def test_keys_are_fetched_once_and_cached(idp, rsa_key):

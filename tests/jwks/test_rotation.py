@@ -4,30 +4,20 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.jwks.helpers import (
-    auth_header,
-    bearer,
-    client_for,
-    jwks_cache_of,
-    on_fake_clock,
-    token,
-)
+from tests.jwks.helpers import auth_header, clocked_client, token
 
 #: Long enough that a test which passed by waiting for it would time out instead.
 COOLDOWN = 30
 
 
+def jwks_setup(idp, **attributes):
+    """A client, its key cache's fake clock and the cache, with the long cooldown."""
+    return clocked_client(idp, **{"jwks_cooldown": COOLDOWN, **attributes})
+
+
 def jwks_client(idp, **attributes):
-    """A client and its key cache's fake clock, for a bearer reading ``idp``'s JWKS URL."""
     client, clock, _ = jwks_setup(idp, **attributes)
     return client, clock
-
-
-def jwks_setup(idp, **attributes):
-    """As ``jwks_client``, and the key cache itself."""
-    attributes = {"jwks_url": idp.jwks_url, "issuer": idp.issuer, **attributes}
-    auth = bearer(**{"jwks_cooldown": COOLDOWN, **attributes})()
-    return client_for(auth), on_fake_clock(auth), jwks_cache_of(auth)
 
 
 async def status(client, value: str) -> int:

@@ -10,16 +10,13 @@ from tests.jwks.helpers import (
     auth_header,
     bearer,
     client_for,
-    jwks_cache_of,
-    on_fake_clock,
+    clocked_client,
     token,
 )
 
 
 async def test_stale_keys_verify_until_max_stale_then_503(idp, rsa_key):
-    auth = bearer(jwks_url=idp.jwks_url, issuer=idp.issuer, jwks_ttl=10, jwks_max_stale=30)
-    auth = auth()
-    client, clock, cache = client_for(auth), on_fake_clock(auth), jwks_cache_of(auth)
+    client, clock, cache = clocked_client(idp, jwks_ttl=10, jwks_max_stale=30)
     headers = auth_header(token(rsa_key, idp.issuer))
     assert (await client.get("/me", headers=headers)).status_code == 200
     idp.jwks_scenario = JwksServer.UNAVAILABLE

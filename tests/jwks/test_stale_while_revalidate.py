@@ -15,11 +15,11 @@ import pytest
 
 from ninja_aio.testing import JwksServer
 from tests.jwks.helpers import (
+    FAST,
     auth_header,
     bearer,
-    client_for,
-    jwks_cache_of,
-    on_fake_clock,
+    clocked,
+    clocked_client,
     sync_client_for,
     token,
 )
@@ -30,23 +30,22 @@ SLOW_FETCH = 30.0
 DEADLINE = 5.0
 
 
-def remote_bearer(idp):
-    return bearer(
-        jwks_url=idp.jwks_url,
-        issuer=idp.issuer,
-        jwks_ttl=TTL,
-        jwks_max_stale=MAX_STALE,
-        jwks_timeout=SLOW_FETCH,
-    )()
+TIMINGS = {"jwks_ttl": TTL, "jwks_max_stale": MAX_STALE, "jwks_timeout": SLOW_FETCH}
+
+
+async def primed(idp, key):
+    """A client whose key cache (on a fake clock) holds ``idp``'s set, and the headers
+    of a token whose kid is in it."""
+    client, clock, cache = clocked_client(idp, **TIMINGS)
+    cached = auth_header(token(key, idp.issuer))
+    assert (await client.get("/me", headers=cached)).status_code == 200
+    return client, clock, cache, cached
 
 
 async def test_cached_kid_answers_at_once_while_the_due_refresh_is_slow(
     idp, rsa_key, other_rsa_key
 ):
-    auth = remote_bearer(idp)
-    client, clock, cache = client_for(auth), on_fake_clock(auth), jwks_cache_of(auth)
-    cached = auth_header(token(rsa_key, idp.issuer))
-    assert (await client.get("/me", headers=cached)).status_code == 200
+    client, clock, cache, cached = await primed(idp, rsa_key)
     idp.hold()
     idp.set_keys(other_rsa_key)  # what the held refresh will bring
     clock.advance(TTL)
@@ -73,8 +72,8 @@ def test_sync_views_answer_at_once_and_the_refresh_outlives_their_loops(
     idp, rsa_key, other_rsa_key, caplog
 ):
     """Each sync view authenticates on an event loop closed when it returns."""
-    auth = remote_bearer(idp)
-    client, clock, cache = sync_client_for(auth), on_fake_clock(auth), jwks_cache_of(auth)
+    auth = bearer(jwks_url=idp.jwks_url, issuer=idp.issuer, **TIMINGS)()
+    (clock, cache), client = clocked(auth), sync_client_for(auth)
     cached = auth_header(token(rsa_key, idp.issuer))
     assert client.get("/me-sync", headers=cached).status_code == 200
     idp.hold()
@@ -96,10 +95,7 @@ def test_sync_views_answer_at_once_and_the_refresh_outlives_their_loops(
 async def test_unknown_kid_with_stale_keys_and_no_refresh_in_flight_waits_for_one(
     idp, rsa_key, other_rsa_key
 ):
-    auth = remote_bearer(idp)
-    client, clock, cache = client_for(auth), on_fake_clock(auth), jwks_cache_of(auth)
-    cached = auth_header(token(rsa_key, idp.issuer))
-    assert (await client.get("/me", headers=cached)).status_code == 200
+    client, clock, cache, cached = await primed(idp, rsa_key)
     idp.jwks_scenario = JwksServer.UNAVAILABLE
     clock.advance(TTL)
     assert (await client.get("/me", headers=cached)).status_code == 200
@@ -122,10 +118,7 @@ async def test_unknown_kid_with_stale_keys_and_no_refresh_in_flight_waits_for_on
     ("scenario", "expected"), [(JwksServer.OK, 200), (JwksServer.UNAVAILABLE, 503)]
 )
 async def test_keys_past_max_stale_wait_for_the_fetch(idp, rsa_key, scenario, expected):
-    auth = remote_bearer(idp)
-    client, clock = client_for(auth), on_fake_clock(auth)
-    cached = auth_header(token(rsa_key, idp.issuer))
-    assert (await client.get("/me", headers=cached)).status_code == 200
+    client, clock, _, cached = await primed(idp, rsa_key)
     idp.hold()
     clock.advance(TTL + MAX_STALE + 1)
     waiting = asyncio.ensure_future(client.get("/me", headers=cached))
@@ -142,10 +135,7 @@ async def test_keys_past_max_stale_wait_for_the_fetch(idp, rsa_key, scenario, ex
 async def test_failed_background_refresh_keeps_the_keys_and_retries_after_the_cooldown(
     idp, rsa_key, caplog
 ):
-    auth = remote_bearer(idp)
-    client, clock, cache = client_for(auth), on_fake_clock(auth), jwks_cache_of(auth)
-    cached = auth_header(token(rsa_key, idp.issuer))
-    assert (await client.get("/me", headers=cached)).status_code == 200
+    client, clock, cache, cached = await primed(idp, rsa_key)
     idp.jwks_scenario = JwksServer.HTML
     clock.advance(TTL)
     with caplog.at_level(logging.WARNING, logger="ninja_aio.auth"):
@@ -155,7 +145,7 @@ async def test_failed_background_refresh_keeps_the_keys_and_retries_after_the_co
     assert (await client.get("/me", headers=cached)).status_code == 200
     assert idp.fetches("jwks") == 2
     idp.jwks_scenario = JwksServer.OK
-    clock.advance(auth.jwks_cooldown)
+    clock.advance(FAST["jwks_cooldown"])
     assert (await client.get("/me", headers=cached)).status_code == 200
     await cache.settled()
     assert idp.fetches("jwks") == 3

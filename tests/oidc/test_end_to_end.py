@@ -15,7 +15,7 @@ from ninja.testing import TestAsyncClient
 from ninja_aio import NinjaAIO
 from ninja_aio.auth import AsyncJwtBearer
 from ninja_aio.views import APIViewSet
-from tests.jwks.helpers import jwks_cache_of, on_fake_clock
+from tests.jwks.helpers import clocked
 from tests.oidc.conftest import API, OTHER_API, OidcProvider
 from tests.testapp.models import Tag
 
@@ -123,7 +123,7 @@ async def test_rotated_out_key_is_refused_once_the_set_is_refreshed(oidc_provide
     async with httpx.AsyncClient(timeout=5) as http:
         discovery = await http.get(f"{oidc_provider.issuer}/.well-known/openid-configuration")
     auth = provider_bearer(oidc_provider, jwks_url=discovery.json()["jwks_uri"], jwks_ttl=60)
-    client, clock, cache = tags_behind(auth), on_fake_clock(auth), jwks_cache_of(auth)
+    (clock, cache), client = clocked(auth), tags_behind(auth)
     old = await oidc_provider.token(scope="read:items")
     assert (await client.get("/tag/", headers=bearer(old))).status_code == 200
     await oidc_provider.rotate()
