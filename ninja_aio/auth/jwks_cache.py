@@ -143,17 +143,14 @@ class RemoteValue(Generic[T]):
         background = None
         with self._lock:
             entry = self._entry
-            if entry is not None and now <= entry.expires_at + self.policy.max_stale:
-                stale = now >= entry.expires_at
-                if stale and self._flight is None and now >= self._retry_at:
-                    background = self._flight = Future()
-                value, version = entry.value, entry.version
-            else:
-                entry = None
-        if entry is not None:
+            usable = entry is not None and now <= entry.expires_at + self.policy.max_stale
+            due = usable and entry is not None and now >= entry.expires_at
+            if due and self._flight is None and now >= self._retry_at:
+                background = self._flight = Future()
+        if entry is not None and usable:
             if background is not None:
                 self._revalidate(background)
-            return value, version
+            return entry.value, entry.version
         found = await self._fly(self._needed, forced=False)
         if found is not None:
             return found.value, found.version
@@ -216,11 +213,12 @@ class RemoteValue(Generic[T]):
         Not a task on the caller's loop: django-ninja authenticates sync views through
         ``async_to_sync``, whose loop lives for one call and cancels what is left when the
         call returns, so such a task would die at once, every time (and a loop closed
-        without that cleanup warns "Task was destroyed but it is pending"). Nor left for
-        the next caller to lead: whoever leads has to wait, which is what this avoids.
-        The thread belongs to no request and outlives any loop; it makes one fetch per
-        due refresh (single flight), bounded by ``timeout``, and nothing waits for it
-        except callers that need the new value anyway (an unknown ``kid``).
+        without that cleanup warns "Task was destroyed but it is pending"). Nor is the
+        fetch left for a later caller to lead: the leader waits for its fetch, which is
+        what a due refresh must not make anyone do. The thread belongs to no request and
+        outlives any loop; it makes one fetch per due refresh (single flight), bounded by
+        ``timeout``, and nothing waits for it but callers that need the new value anyway
+        (an unknown ``kid``).
         """
         thread = threading.Thread(
             target=lambda: asyncio.run(self._lead(flight, forced=False)),

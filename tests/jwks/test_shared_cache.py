@@ -15,7 +15,7 @@ from django.test import override_settings
 
 from ninja_aio.auth.remote import reset_remote_caches
 from ninja_aio.testing import JwksServer
-from tests.jwks.helpers import auth_header, bearer, client_for, token
+from tests.jwks.helpers import auth_header, bearer, client_for, clocked, token
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,6 +104,31 @@ async def test_a_shared_set_older_than_the_token_does_not_hide_a_new_key(
     new = auth_header(token(other_rsa_key, idp.issuer))
     assert (await second.get("/me", headers=new)).status_code == 200
     assert idp.fetches("jwks") == 3
+
+
+async def test_background_refreshes_share_the_document_through_the_cache(
+    idp, rsa_key, other_rsa_key, unique_url
+):
+    workers = []
+    for _ in range(2):
+        reset_remote_caches()
+        auth = bearer(jwks_url=unique_url, issuer=idp.issuer, jwks_cache="redis", jwks_ttl=60)()
+        workers.append((client_for(auth), *clocked(auth)))
+    headers = auth_header(token(rsa_key, idp.issuer))
+    for client, _, _ in workers:
+        assert (await client.get("/me", headers=headers)).status_code == 200
+    assert idp.fetches("jwks") == 1
+    idp.set_keys(other_rsa_key, rsa_key)
+    for client, clock, cache in workers:
+        clock.advance(60)  # due: each answers at once and refreshes in a thread of its own
+        assert (await client.get("/me", headers=headers)).status_code == 200
+        await cache.settled()
+    # The first refresh asked the provider; the second took its document from Redis.
+    assert idp.fetches("jwks") == 2
+    new = auth_header(token(other_rsa_key, idp.issuer))
+    for client, _, _ in workers:
+        assert (await client.get("/me", headers=new)).status_code == 200
+    assert idp.fetches("jwks") == 2
 
 
 async def test_worker_starting_during_an_outage_uses_the_stale_shared_document(
