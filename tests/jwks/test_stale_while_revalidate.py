@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import pytest
 
+from ninja_aio.auth import jwks_cache
 from ninja_aio.testing import JwksServer
 from tests.jwks.helpers import (
     FAST,
@@ -151,3 +153,25 @@ async def test_failed_background_refresh_keeps_the_keys_and_retries_after_the_co
     assert idp.fetches("jwks") == 3
     assert (await client.get("/me", headers=cached)).status_code == 200
     assert idp.fetches("jwks") == 3  # fresh again
+
+
+async def test_a_refresh_thread_that_cannot_start_leaves_no_flight_behind(
+    idp, rsa_key, monkeypatch
+):
+    client, clock, cache, cached = await primed(idp, rsa_key)
+
+    class NoThreads:
+        def __init__(self, **_):
+            pass
+
+        def start(self):
+            raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(jwks_cache, "threading", SimpleNamespace(Thread=NoThreads))
+    clock.advance(TTL)
+    assert (await client.get("/me", headers=cached)).status_code == 200
+    assert idp.fetches("jwks") == 1
+    monkeypatch.undo()
+    assert (await client.get("/me", headers=cached)).status_code == 200
+    await cache.settled()
+    assert idp.fetches("jwks") == 2
