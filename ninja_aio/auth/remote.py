@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -49,8 +47,10 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_MAX_NEGATIVE_KIDS = 1024
 _WELL_KNOWN = "/.well-known/openid-configuration"
+#: Newer sets an unknown ``kid`` waits for: the refresh in flight, a forced one, and one
+#: more when the forced one brought a set another worker had fetched before.
+_MAX_REFRESHES = 3
 
 S = TypeVar("S")
 
@@ -58,42 +58,32 @@ S = TypeVar("S")
 class KeyCache:
     """The keys of one JWK Set, looked up by ``kid``.
 
-    An unknown ``kid`` causes one refresh (rate-limited by the cooldown, shared by
-    concurrent callers), then is refused and remembered as unknown for the cooldown.
+    A token whose ``kid`` is not in the set held waits for a newer set: the refresh in
+    flight, or one forced at once unless the set was fetched after the token arrived or
+    a forced refresh was made less than a cooldown ago (``RemoteValue.refresh``). Then
+    it is refused. So a key rotated in is found on first sight, and a flood of random
+    kids costs at most one fetch per cooldown.
     """
 
     def __init__(self, value: RemoteValue[KeyIndex]) -> None:
         self.value = value
-        self._lock = threading.Lock()
-        self._unknown: OrderedDict[str, tuple[int, float]] = OrderedDict()
 
     async def get_key(self, kid: str | None, alg: str) -> Key:
         """The key for a token's ``kid`` and ``alg``; ``InvalidToken`` or ``KeysUnavailable``."""
         if kid is not None and (not isinstance(kid, str) or len(kid) > MAX_KID_LENGTH):
             raise InvalidToken("Unknown key")
+        arrived = self.value.clock()
         index, version = await self.value.get()
-        if kid is None or index.has_kid(kid):
-            return index.select(kid, alg)
-        if not self._known_unknown(kid, version):
-            refreshed = await self.value.refresh(version)
-            if refreshed is not None:
-                index, version = refreshed
-                if index.has_kid(kid):
-                    return index.select(kid, alg)
-            self._remember_unknown(kid, version)
-        raise InvalidToken("Unknown key")
-
-    def _known_unknown(self, kid: str, version: int) -> bool:
-        with self._lock:
-            seen = self._unknown.get(kid)
-            return seen is not None and seen[0] == version and time.monotonic() < seen[1]
-
-    def _remember_unknown(self, kid: str, version: int) -> None:
-        with self._lock:
-            self._unknown[kid] = (version, time.monotonic() + self.value.policy.cooldown)
-            self._unknown.move_to_end(kid)
-            while len(self._unknown) > _MAX_NEGATIVE_KIDS:
-                self._unknown.popitem(last=False)
+        refreshes = 0
+        while not (kid is None or index.has_kid(kid)):
+            if refreshes == _MAX_REFRESHES:
+                raise InvalidToken("Unknown key")
+            refreshed = await self.value.refresh(version, arrived)
+            if refreshed is None:
+                raise InvalidToken("Unknown key")
+            index, version = refreshed
+            refreshes += 1
+        return index.select(kid, alg)
 
 
 class JwksKeySource:

@@ -11,6 +11,10 @@ at run time to the failures a key cache must survive::
         ...
         idp.jwks_scenario = JwksServer.UNAVAILABLE
         assert idp.fetches("jwks") == 1
+
+``hold()`` makes every request wait until ``release()``, so a test can act while a
+fetch is in flight, and ``wait_for_fetches(n)`` waits for requests to arrive, so
+neither needs to sleep.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import collections
 import json
 import sys
 import threading
+import time
 from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
@@ -35,7 +40,8 @@ class JwksServer:
     (503), ``SLOW`` (answers after ``slow_seconds``), ``HTML``, ``OVERSIZED`` (a JSON
     body of ``oversized_bytes``), ``REDIRECT_OFF_HOST`` (302 to another loopback host),
     ``REDIRECT_SAME_HOST`` (302 to the same document under another path) and ``EMPTY``
-    (``{"keys": []}``, or ``{}`` for discovery).
+    (``{"keys": []}``, or ``{}`` for discovery). ``hold()`` / ``release()`` keep any
+    request waiting for as long as a test needs.
     """
 
     OK = "ok"
@@ -60,7 +66,10 @@ class JwksServer:
         self._lock = threading.Lock()
         self._keys: list[Any] = []
         self._counts: collections.Counter[str] = collections.Counter()
+        self._arrived = threading.Condition(self._lock)
         self._stopping = threading.Event()
+        self._released = threading.Event()
+        self._released.set()
         self._server = _QuietServer((host, 0), _handler_for(self))
         self._thread: threading.Thread | None = None
         self.host = host
@@ -115,6 +124,25 @@ class JwksServer:
         with self._lock:
             self._counts.clear()
 
+    def wait_for_fetches(self, count: int, document: str = "jwks", timeout: float = 5.0) -> None:
+        """Block until ``document`` has received ``count`` requests; ``TimeoutError`` else."""
+        path = self.JWKS_PATH if document == "jwks" else self.DISCOVERY_PATH
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while self._counts[path] < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"{document}: {self._counts[path]} of {count} requests")
+                self._arrived.wait(left)
+
+    def hold(self) -> None:
+        """Make requests from now on wait for ``release()`` before they are answered."""
+        self._released.clear()
+
+    def release(self) -> None:
+        """Answer the held requests, with the keys and scenarios set by then."""
+        self._released.set()
+
     def start(self) -> JwksServer:
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -147,6 +175,11 @@ class JwksServer:
         with self._lock:
             if not moved:
                 self._counts[document_path] += 1
+                self._arrived.notify_all()
+        while not self._released.wait(0.05):
+            if self._stopping.is_set():
+                return 503, {}, b""
+        with self._lock:
             keys = list(self._keys)
         is_jwks = document_path == self.JWKS_PATH
         scenario = self.jwks_scenario if is_jwks else self.discovery_scenario

@@ -1,4 +1,4 @@
-"""Helpers for remote-key tests: fast bearer classes, a protected API, tokens."""
+"""Helpers for remote-key tests: fast bearer classes, a protected API, tokens, a clock."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ninja.testing import TestAsyncClient, TestClient
 
 from ninja_aio import NinjaAIO
 from ninja_aio.auth import AsyncJwtBearer, encode_jwt
+from ninja_aio.auth.jwks_cache import RemoteValue
 
 AUDIENCE = "https://api.example.test"
 _namespaces = itertools.count()
@@ -65,3 +66,34 @@ def token(key: Key, issuer: str, *, sub: str = "alice", **claims: Any) -> str:
 
 def auth_header(value: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {value}"}
+
+
+class FakeClock:
+    """A monotonic clock that tests move on, for ``RemoteValue.clock``: no sleeping.
+
+    Each reading ticks a microsecond, as a real clock would between two calls.
+    """
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        self.now += 1e-6
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def clocked(auth: AsyncJwtBearer) -> tuple[FakeClock, RemoteValue]:
+    """Run the key-set cache of ``auth`` (a ``jwks_url`` or callback bearer) on a
+    ``FakeClock``, before its first fetch; the clock and the cache."""
+    cache = auth._keys.keys.value
+    cache.clock = clock = FakeClock()
+    return clock, cache
+
+
+def clocked_client(idp: Any, **attributes: Any) -> tuple[TestAsyncClient, FakeClock, RemoteValue]:
+    """A client of a bearer reading ``idp``'s JWKS URL, its cache's fake clock, the cache."""
+    auth = bearer(jwks_url=idp.jwks_url, issuer=idp.issuer, **attributes)()
+    return (client_for(auth), *clocked(auth))

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from ninja_aio.testing import JwksServer
-from tests.jwks.helpers import auth_header, bearer, client_for, token
+from tests.jwks.helpers import (
+    FAST,
+    auth_header,
+    bearer,
+    client_for,
+    clocked_client,
+    token,
+)
 
 BAD_DOCUMENTS = [
     JwksServer.UNAVAILABLE,
@@ -19,6 +25,9 @@ BAD_DOCUMENTS = [
     JwksServer.REDIRECT_OFF_HOST,
     JwksServer.EMPTY,
 ]
+
+
+COOLDOWN = FAST["jwks_cooldown"]
 
 
 def jwks_client(idp: JwksServer, **attributes):
@@ -53,17 +62,24 @@ async def test_cold_cache_and_bad_answer_is_503_with_retry_after(idp, rsa_key, s
 
 @pytest.mark.parametrize("scenario", BAD_DOCUMENTS)
 async def test_bad_answer_never_replaces_good_keys(idp, rsa_key, scenario):
-    client = jwks_client(idp, jwks_ttl=0.2)
+    # The slow answer (1.5 s) fails by the fetch timeout.
+    timeout = {"jwks_timeout": 1.0} if scenario == JwksServer.SLOW else {}
+    client, clock, cache = clocked_client(idp, jwks_ttl=10, **timeout)
     headers = auth_header(token(rsa_key, idp.issuer))
     assert (await client.get("/me", headers=headers)).status_code == 200
     idp.jwks_scenario = scenario
-    await asyncio.sleep(0.35)  # TTL (0.2 s) and cooldown (0.3 s) are over
+    clock.advance(10)  # due: the held keys answer, the refresh runs behind them and fails
     assert (await client.get("/me", headers=headers)).status_code == 200
-    assert idp.fetches("jwks") == 2
+    await cache.settled()
+    assert (await client.get("/me", headers=headers)).status_code == 200
+    assert idp.fetches("jwks") == 2  # no retry within the cooldown
     idp.jwks_scenario = JwksServer.OK
-    await asyncio.sleep(0.35)
+    clock.advance(COOLDOWN)
     assert (await client.get("/me", headers=headers)).status_code == 200
+    await cache.settled()
     assert idp.fetches("jwks") == 3
+    assert (await client.get("/me", headers=headers)).status_code == 200
+    assert idp.fetches("jwks") == 3  # fresh again
 
 
 async def test_redirect_within_the_same_host_is_followed(idp, rsa_key):
@@ -75,44 +91,48 @@ async def test_redirect_within_the_same_host_is_followed(idp, rsa_key):
 
 
 async def test_ttl_without_cache_control_is_jwks_ttl(idp, rsa_key):
-    client = jwks_client(idp, jwks_ttl=0.4)
+    client, clock, cache = clocked_client(idp, jwks_ttl=40)
     headers = auth_header(token(rsa_key, idp.issuer))
     assert (await client.get("/me", headers=headers)).status_code == 200
+    clock.advance(39)
     assert (await client.get("/me", headers=headers)).status_code == 200
     assert idp.fetches("jwks") == 1
-    await asyncio.sleep(0.5)
+    clock.advance(1)
     assert (await client.get("/me", headers=headers)).status_code == 200
+    await cache.settled()
     assert idp.fetches("jwks") == 2
 
 
 async def test_cache_control_max_age_is_honoured(idp, rsa_key):
-    idp.max_age = 1
-    client = jwks_client(idp, jwks_ttl=0.2)
+    idp.max_age = 100
+    client, clock, cache = clocked_client(idp, jwks_ttl=20)
     headers = auth_header(token(rsa_key, idp.issuer))
     assert (await client.get("/me", headers=headers)).status_code == 200
-    await asyncio.sleep(0.5)  # past jwks_ttl, within max-age
+    clock.advance(50)  # past jwks_ttl, within max-age
     assert (await client.get("/me", headers=headers)).status_code == 200
     assert idp.fetches("jwks") == 1
-    await asyncio.sleep(0.6)
+    clock.advance(50)
     assert (await client.get("/me", headers=headers)).status_code == 200
+    await cache.settled()
     assert idp.fetches("jwks") == 2
 
 
 @pytest.mark.parametrize(
     ("max_age", "limits", "fresh_for"),
-    [(100_000, {"jwks_max_ttl": 0.4}, 0.4), (0, {"jwks_min_ttl": 0.4}, 0.4)],
+    [(100_000, {"jwks_max_ttl": 40}, 40), (0, {"jwks_min_ttl": 40}, 40)],
     ids=["clamped-to-max", "clamped-to-min"],
 )
 async def test_cache_control_max_age_is_clamped(idp, rsa_key, max_age, limits, fresh_for):
     idp.max_age = max_age
-    client = jwks_client(idp, **limits)
+    client, clock, cache = clocked_client(idp, **limits)
     headers = auth_header(token(rsa_key, idp.issuer))
     assert (await client.get("/me", headers=headers)).status_code == 200
-    await asyncio.sleep(fresh_for / 2)
+    clock.advance(fresh_for - 1)
     assert (await client.get("/me", headers=headers)).status_code == 200
     assert idp.fetches("jwks") == 1
-    await asyncio.sleep(fresh_for / 2 + 0.15)
+    clock.advance(1)
     assert (await client.get("/me", headers=headers)).status_code == 200
+    await cache.settled()
     assert idp.fetches("jwks") == 2
 
 

@@ -15,7 +15,7 @@ from django.test import override_settings
 
 from ninja_aio.auth.remote import reset_remote_caches
 from ninja_aio.testing import JwksServer
-from tests.jwks.helpers import auth_header, bearer, client_for, token
+from tests.jwks.helpers import auth_header, bearer, client_for, clocked, token
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,10 +81,58 @@ async def test_rotation_seen_by_one_worker_reaches_the_others(
     assert (await second.get("/me", headers=old)).status_code == 200
     assert idp.fetches("jwks") == 1
     idp.set_keys(rsa_key, other_rsa_key)
-    await asyncio.sleep(0.35)  # past the cooldown
     new = auth_header(token(other_rsa_key, idp.issuer))
     assert (await first.get("/me", headers=new)).status_code == 200
     assert (await second.get("/me", headers=new)).status_code == 200
+    assert idp.fetches("jwks") == 2
+
+
+@pytest.mark.redis
+async def test_a_shared_set_older_than_the_token_does_not_hide_a_new_key(
+    idp, rsa_key, other_rsa_key, unique_url
+):
+    first = worker(unique_url, idp.issuer)
+    second = worker(unique_url, idp.issuer)
+    assert (
+        await first.get("/me", headers=auth_header(token(rsa_key, idp.issuer)))
+    ).status_code == 200
+    assert (
+        await second.get("/me", headers=auth_header(token(rsa_key, idp.issuer)))
+    ).status_code == 200
+    # The first worker refreshes (an unknown kid) before the provider rotates: the shared
+    # set is newer than the second worker's, and still lacks the new key.
+    stray = token(rsa_key, idp.issuer, header={"kid": "stray"})
+    assert (await first.get("/me", headers=auth_header(stray))).status_code == 401
+    assert idp.fetches("jwks") == 2
+    idp.set_keys(other_rsa_key, rsa_key)
+    new = auth_header(token(other_rsa_key, idp.issuer))
+    assert (await second.get("/me", headers=new)).status_code == 200
+    assert idp.fetches("jwks") == 3
+
+
+@pytest.mark.redis
+async def test_background_refreshes_share_the_document_through_the_cache(
+    idp, rsa_key, other_rsa_key, unique_url
+):
+    workers = []
+    for _ in range(2):
+        reset_remote_caches()
+        auth = bearer(jwks_url=unique_url, issuer=idp.issuer, jwks_cache="redis", jwks_ttl=60)()
+        workers.append((client_for(auth), *clocked(auth)))
+    headers = auth_header(token(rsa_key, idp.issuer))
+    for client, _, _ in workers:
+        assert (await client.get("/me", headers=headers)).status_code == 200
+    assert idp.fetches("jwks") == 1
+    idp.set_keys(other_rsa_key, rsa_key)
+    for client, clock, cache in workers:
+        clock.advance(60)  # due: each answers at once and refreshes in a thread of its own
+        assert (await client.get("/me", headers=headers)).status_code == 200
+        await cache.settled()
+    # The first refresh asked the provider; the second took its document from Redis.
+    assert idp.fetches("jwks") == 2
+    new = auth_header(token(other_rsa_key, idp.issuer))
+    for client, _, _ in workers:
+        assert (await client.get("/me", headers=new)).status_code == 200
     assert idp.fetches("jwks") == 2
 
 

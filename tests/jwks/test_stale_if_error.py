@@ -5,27 +5,36 @@ from __future__ import annotations
 import asyncio
 
 from ninja_aio.testing import JwksServer
-from tests.jwks.helpers import auth_header, bearer, client_for, token
+from tests.jwks.helpers import (
+    FAST,
+    auth_header,
+    bearer,
+    client_for,
+    clocked_client,
+    token,
+)
 
 
 async def test_stale_keys_verify_until_max_stale_then_503(idp, rsa_key):
-    auth = bearer(jwks_url=idp.jwks_url, issuer=idp.issuer, jwks_ttl=0.2, jwks_max_stale=0.6)
-    client = client_for(auth())
+    client, clock, cache = clocked_client(idp, jwks_ttl=10, jwks_max_stale=30)
     headers = auth_header(token(rsa_key, idp.issuer))
     assert (await client.get("/me", headers=headers)).status_code == 200
     idp.jwks_scenario = JwksServer.UNAVAILABLE
-    await asyncio.sleep(0.35)
-    assert (await client.get("/me", headers=headers)).status_code == 200  # stale, fetch failed
+    clock.advance(10)
+    assert (await client.get("/me", headers=headers)).status_code == 200  # stale, refreshing
+    await cache.settled()
     assert (await client.get("/me", headers=headers)).status_code == 200  # stale, in cooldown
     assert idp.fetches("jwks") == 2
-    await asyncio.sleep(0.6)  # now past expiry + max_stale
+    clock.advance(30)  # now past expiry + max_stale: the request waits for a fetch
     response = await client.get("/me", headers=headers)
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "1"
     assert "WWW-Authenticate" not in response.headers
     assert idp.fetches("jwks") == 3
+    assert (await client.get("/me", headers=headers)).status_code == 503  # in cooldown
+    assert idp.fetches("jwks") == 3
     idp.jwks_scenario = JwksServer.OK
-    await asyncio.sleep(0.35)
+    clock.advance(FAST["jwks_cooldown"])
     assert (await client.get("/me", headers=headers)).status_code == 200
     assert idp.fetches("jwks") == 4
 
@@ -36,7 +45,6 @@ async def test_unknown_kid_during_an_outage_is_401_not_503(idp, rsa_key, other_r
         await client.get("/me", headers=auth_header(token(rsa_key, idp.issuer)))
     ).status_code == 200
     idp.jwks_scenario = JwksServer.UNAVAILABLE
-    await asyncio.sleep(0.35)
     response = await client.get("/me", headers=auth_header(token(other_rsa_key, idp.issuer)))
     assert response.status_code == 401
     assert idp.fetches("jwks") == 2

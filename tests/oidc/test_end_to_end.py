@@ -8,12 +8,14 @@ import itertools
 import json
 import time
 
+import httpx
 import pytest
 from ninja.testing import TestAsyncClient
 
 from ninja_aio import NinjaAIO
 from ninja_aio.auth import AsyncJwtBearer
 from ninja_aio.views import APIViewSet
+from tests.jwks.helpers import clocked
 from tests.oidc.conftest import API, OTHER_API, OidcProvider
 from tests.testapp.models import Tag
 
@@ -22,8 +24,8 @@ pytestmark = pytest.mark.usefixtures("transactional_db")
 _namespaces = itertools.count()
 
 
-def protected_tags(provider: OidcProvider, **attributes) -> TestAsyncClient:
-    """The ``Tag`` CRUD viewset behind a bearer that only knows the provider's issuer."""
+def provider_bearer(provider: OidcProvider, **attributes) -> AsyncJwtBearer:
+    """A bearer that only knows the provider's issuer (and ``attributes``)."""
     auth = type(
         "ProviderBearer",
         (AsyncJwtBearer,),
@@ -37,13 +39,22 @@ def protected_tags(provider: OidcProvider, **attributes) -> TestAsyncClient:
             **attributes,
         },
     )
+    return auth()
+
+
+def tags_behind(auth: AsyncJwtBearer) -> TestAsyncClient:
+    """The ``Tag`` CRUD viewset behind ``auth``."""
     api = NinjaAIO(urls_namespace=f"oidc-{next(_namespaces)}")
 
-    @api.viewset(Tag, auth=auth())
+    @api.viewset(Tag, auth=auth)
     class TagViewSet(APIViewSet):
         pass
 
     return TestAsyncClient(api)
+
+
+def protected_tags(provider: OidcProvider, **attributes) -> TestAsyncClient:
+    return tags_behind(provider_bearer(provider, **attributes))
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -96,17 +107,33 @@ async def test_token_without_required_scope_is_forbidden(oidc_provider):
     assert response.status_code == 403
 
 
-async def test_rotation_new_key_accepted_rotated_out_key_refused(oidc_provider):
-    client = protected_tags(oidc_provider, jwks_ttl=0.5)
+async def test_key_rotated_in_right_after_a_fetch_verifies_on_first_try(oidc_provider):
+    # A long cooldown: the new kid must not wait for it.
+    client = protected_tags(oidc_provider, jwks_cooldown=30)
     old = await oidc_provider.token(scope="read:items")
     assert (await client.get("/tag/", headers=bearer(old))).status_code == 200
     assert await oidc_provider.rotate() == ["key-2", "key-1"]
     new = await oidc_provider.token(scope="read:items")
     assert unverified(new, 0)["kid"] == "key-2"
-    await asyncio.sleep(0.25)  # past the cooldown: the unknown kid triggers one refresh
     assert (await client.get("/tag/", headers=bearer(new))).status_code == 200
     assert (await client.get("/tag/", headers=bearer(old))).status_code == 200
+
+
+async def test_rotated_out_key_is_refused_once_the_set_is_refreshed(oidc_provider):
+    async with httpx.AsyncClient(timeout=5) as http:
+        discovery = await http.get(f"{oidc_provider.issuer}/.well-known/openid-configuration")
+    auth = provider_bearer(oidc_provider, jwks_url=discovery.json()["jwks_uri"], jwks_ttl=60)
+    (clock, cache), client = clocked(auth), tags_behind(auth)
+    old = await oidc_provider.token(scope="read:items")
+    assert (await client.get("/tag/", headers=bearer(old))).status_code == 200
+    await oidc_provider.rotate()
+    new = await oidc_provider.token(scope="read:items")
+    assert (await client.get("/tag/", headers=bearer(new))).status_code == 200
     assert await oidc_provider.retire() == ["key-2"]
-    await asyncio.sleep(0.6)  # past the TTL: the next request refreshes the set
+    clock.advance(60)
+    # Due: the held set still answers while the new one is fetched behind it ...
+    assert (await client.get("/tag/", headers=bearer(old))).status_code == 200
+    await cache.settled()
+    # ... and once it is in, the retired key is refused.
     assert (await client.get("/tag/", headers=bearer(old))).status_code == 401
     assert (await client.get("/tag/", headers=bearer(new))).status_code == 200
