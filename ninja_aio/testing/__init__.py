@@ -3,6 +3,7 @@
 - ``TokenFactory`` / ``make_token``: tokens an authenticator class accepts, signed with a
   test key that ``TokenFactory.trust()`` makes the class use.
 - ``force_auth``: a test client whose requests are authenticated without a token.
+- ``obtain_tokens`` / ``issue_tokens``: tokens of your own ``TokenIssuer``.
 - ``JwksServer``: a loopback identity provider (discovery document, JWK Set, failures).
 - A pytest plugin (loaded automatically) exposes them as fixtures: ``jwt_tokens``,
   ``force_auth``, ``jwks_server``.
@@ -22,6 +23,8 @@ _EXPORTS = {
     "TokenFactory": "ninja_aio.testing.tokens",
     "generate_key": "ninja_aio.testing.tokens",
     "make_token": "ninja_aio.testing.tokens",
+    "issue_tokens": "ninja_aio.testing.issued",
+    "obtain_tokens": "ninja_aio.testing.issued",
 }
 
 __all__ = sorted(_EXPORTS)

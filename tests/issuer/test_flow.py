@@ -119,3 +119,15 @@ async def test_bad_bodies_are_422_never_500(setup, alice):
     assert missing.json() == {"detail": "Missing refresh token"}
     junk = await client.post("/auth/token/refresh/", json={"refresh": "a.b.c"})
     assert junk.status_code == 401
+
+
+async def test_testing_helpers_obtain_and_issue_tokens(setup, alice):
+    from ninja_aio.testing import issue_tokens, obtain_tokens
+
+    client = setup.client
+    logged_in = await obtain_tokens(client, "alice", PASSWORD)
+    minted = await issue_tokens(setup.issuer, alice)
+    for pair in (logged_in, minted):
+        assert (await client.get("/me", headers=bearer(pair["access"]))).status_code == 200
+    with pytest.raises(AssertionError, match="login failed \\(401\\)"):
+        await obtain_tokens(client, "alice", "wrong")
