@@ -39,6 +39,7 @@ __all__ = [
     "WritePlan",
     "build_read",
     "build_write",
+    "editable_fields",
     "selected_fields",
     "unique_name",
 ]
@@ -161,8 +162,12 @@ def _camel(name: str) -> str:
     return "".join(part.title() for part in name.split("_"))
 
 
+#: Columns never served or written by default (a serializer must name them).
+SECRET_FIELDS = frozenset({"password"})
+
+
 def _default_names(model: type[models.Model], writable: bool) -> list[str]:
-    """Fields used when a config lists none: concrete fields and forward M2M."""
+    """Concrete fields and forward M2M (only editable ones when ``writable``)."""
     names = []
     for f in model._meta.get_fields():
         if f.auto_created and not f.concrete:
@@ -173,17 +178,41 @@ def _default_names(model: type[models.Model], writable: bool) -> list[str]:
     return names
 
 
-def selected_fields(model: type[models.Model], config: SchemaConfig, writable: bool) -> list[Any]:
-    names = list(config.fields) or [
-        n for n in _default_names(model, writable) if n not in config.excludes
-    ]
-    result = []
-    for name in names:
-        try:
-            result.append(model._meta.get_field(name))
-        except FieldDoesNotExist:
-            raise ConfigError(f"{model.__name__} has no field {name!r}") from None
-    return result
+def editable_fields(model: type[models.Model], *, partial: bool) -> tuple[str, ...]:
+    """Every editable column and forward M2M (no primary key when ``partial``).
+
+    Only the plain-model path (a model served with no serializer at all) writes these;
+    a declared write schema holds exactly what it names.
+    """
+    names = _default_names(model, writable=True)
+    if partial:
+        names = [n for n in names if not getattr(model._meta.get_field(n), "primary_key", False)]
+    return tuple(names)
+
+
+def _field(model: type[models.Model], name: str) -> Any:
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        raise ConfigError(f"{model.__name__} has no field {name!r}") from None
+
+
+def selected_fields(model: type[models.Model], config: SchemaConfig) -> list[Any]:
+    """Fields of a read schema: ``fields``, else every field but ``excludes``.
+
+    The fallback never includes a secret column (``password``) silently: a read schema
+    of a model that has one must list its fields or exclude it.
+    """
+    if config.fields:
+        return [_field(model, name) for name in config.fields]
+    names = [n for n in _default_names(model, writable=False) if n not in config.excludes]
+    secret = sorted(SECRET_FIELDS.intersection(names))
+    if secret:
+        raise ConfigError(
+            f"{model.__name__}: a read schema without `fields` would serve "
+            f'{", ".join(secret)}; list the fields to serve (fields = ["id", ...])'
+        )
+    return [_field(model, name) for name in names]
 
 
 def _plain_reader(f: models.Field) -> Callable[[Any], Any]:
@@ -250,7 +279,7 @@ def build_read(
     loads: list[Load] = []
     scopes: dict[type[models.Model], ModelSpec] = {}
 
-    for f in selected_fields(model, config, writable=False):
+    for f in selected_fields(model, config):
         if not f.is_relation:
             definitions[f.name] = (read_type(f), _info(f))
             parts.append((f.name, _plain_reader(f)))
@@ -320,17 +349,14 @@ def build_write(
 ) -> WritePlan:
     """Payload schema for create (``partial=False``) or update (``partial=True``).
 
+    It holds exactly the keys ``config`` names: ``fields``, ``optionals``, ``customs``.
     Relations take primary keys. Fields that may be omitted default to "unset", so
     only what the client sent is written.
     """
     optionals = dict(config.optionals)
     definitions: dict[str, Any] = {}
     plan = WritePlan(schema=Schema)
-    fields = selected_fields(model, config, writable=True)
-    listed = {f.name for f in fields}
-    extra = SchemaConfig(fields=tuple(n for n in optionals if n not in listed))
-    if extra.fields:
-        fields += selected_fields(model, extra, writable=True)
+    fields = [_field(model, n) for n in dict.fromkeys([*config.fields, *optionals])]
     if partial:
         if any(getattr(f, "primary_key", False) for f in fields if f.name in config.fields):
             raise ConfigError(f"{model.__name__}: the primary key cannot be updated")

@@ -71,7 +71,7 @@ async def _check_payload(
         value = data.get(name)
         if value is not None:
             scope = await _related_scope(request, f.related_model)
-            if not await scope.filter(pk=value).aexists():
+            if not await scope.filter(**{f.target_field.attname: value}).aexists():
                 errors.append(
                     _error(name, f"No {f.related_model.__name__} with pk {value}", "not_found")
                 )

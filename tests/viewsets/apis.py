@@ -32,6 +32,7 @@ from tests.testapp.models import (
     Book,
     Comment,
     Country,
+    Doc,
     Gadget,
     Memo,
     Note,
@@ -140,6 +141,17 @@ class MemoViewSet(APIViewSet):
 
 
 MemoViewSet().add_views_to_route()
+
+
+class DocViewSet(APIViewSet):
+    """Tenant rows whose parent (``folder``) and tags (``labels``) are tenant-scoped too."""
+
+    model = Doc
+    api = tenant_api
+    auth = [TenantAuth()]
+
+
+DocViewSet().add_views_to_route()
 
 
 class BoardViewSet(APIViewSet):
