@@ -110,8 +110,21 @@ class ReadPlan:
         Awaits each related model's ``queryset_request(request)`` (once per model); the
         related rows are then fetched with ``queryset``, one query per ``Load``.
         """
-        scopes = {spec.model: await spec.queryset(request) for spec in self.scopes}
-        return self.plan_queryset(queryset, scopes)
+        return self.plan_queryset(queryset, await self.scoped(request))
+
+    async def scoped(self, request: HttpRequest) -> Scopes:
+        """The related models' querysets for ``request`` (``queryset_request``, once each),
+        for ``plan_queryset`` in code that cannot await (a write's transaction)."""
+        return {spec.model: await spec.queryset(request) for spec in self.scopes}
+
+    def render(self, model: type[models.Model], pk: Any, scopes: Scopes) -> dict[str, Any]:
+        """Read row ``pk`` in any scope (it was just written) and render it; sync ORM.
+
+        Its relations are rendered in ``scopes``. Writes call this inside their
+        transaction, so that the response exists exactly when the write commits.
+        """
+        queryset = self.plan_queryset(model._default_manager.all(), scopes)
+        return self.reader(queryset.get(pk=pk))
 
     def plan_queryset(self, queryset: models.QuerySet, scopes: Scopes) -> models.QuerySet:
         """``apply`` with the related models' scoped querysets already built."""

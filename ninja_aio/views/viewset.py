@@ -257,8 +257,7 @@ class APIViewSet:
 
         async def view(request: HttpRequest, payload: Schema) -> Any:
             set_request(request)
-            pk = await create_row(request, self.spec, payload)
-            return Status(201, await self._reload(request, plan, pk))
+            return Status(201, await create_row(request, self.spec, payload, plan))
 
         self._route(
             "create", view, plan.schema, _param("payload", write.schema, inspect.Parameter.empty)
@@ -281,8 +280,7 @@ class APIViewSet:
 
         async def view(request: HttpRequest, id: Any, payload: Schema) -> Any:
             set_request(request)
-            pk = await update_row(request, self.spec, id, payload)
-            return await self._reload(request, plan, pk)
+            return await update_row(request, self.spec, id, payload, plan)
 
         payload = _param("payload", write.schema, inspect.Parameter.empty)
         self._route("update", view, plan.schema, _param("id", self._pk_type, Path(...)), payload)
@@ -294,12 +292,6 @@ class APIViewSet:
             return Status(204, None)
 
         self._route("delete", view, None, _param("id", self._pk_type, Path(...)))
-
-    async def _reload(self, request: HttpRequest, plan: Any, pk: Any) -> dict[str, Any]:
-        """The written row as its read schema: the row in any scope (the write was allowed),
-        its relations in the request's."""
-        obj = await (await plan.apply(self.model._default_manager.all(), request)).aget(pk=pk)
-        return plan.reader(obj)
 
 
 class ReadOnlyViewSet(APIViewSet):
