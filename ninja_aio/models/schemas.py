@@ -17,7 +17,7 @@ import base64
 import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
@@ -29,7 +29,14 @@ from pydantic import ConfigDict, Field, create_model
 from pydantic_core import PydanticUndefined
 
 from ninja_aio.models.config import SchemaConfig
-from ninja_aio.models.fields import pk_type, read_type, storable_pk_type, write_type
+from ninja_aio.models.fields import (
+    check_int_range,
+    int_range,
+    pk_type,
+    read_type,
+    storable_key_type,
+    write_type,
+)
 
 if TYPE_CHECKING:
     from ninja_aio.models.spec import ModelSpec
@@ -378,16 +385,20 @@ def build_write(
         if f.auto_created and not f.concrete:
             raise ConfigError(f"{model.__name__}.{f.name}: reverse relations are not writable")
         if f.many_to_many:
-            python_type: Any = list[storable_pk_type(f.related_model)]
+            python_type: Any = list[storable_key_type(f)]
             plan.many[f.name] = f
         elif f.is_relation:
-            related_pk = storable_pk_type(f.related_model)
-            python_type = related_pk | None if f.null else related_pk
+            related_key = storable_key_type(f)
+            python_type = related_key | None if f.null else related_key
             plan.foreign[f.name] = f
         else:
             python_type = write_type(f)
             plan.plain[f.name] = f
-        python_type = optionals.get(f.name, python_type)
+        if f.name in optionals:  # the serializer's type, still within the column's range
+            bounds = int_range(f)
+            python_type = optionals[f.name]
+            if bounds is not None:
+                python_type = Annotated[python_type, check_int_range(*bounds)]
         omittable = partial or f.name in optionals or _omittable(f)
         definitions[f.name] = (python_type, _info(f, required=not omittable))
     for custom_name, custom_type, default in config.customs:

@@ -152,9 +152,10 @@ async def _in_transaction(model: type[models.Model], fn: Any) -> Any:
     except IntegrityError as exc:
         logger.info("integrity error on %s: %s", model.__name__, exc)
         raise HttpError(409, CONFLICT) from exc
-    except DataError as exc:
+    except (DataError, OverflowError) as exc:
         # A value the schema let through but the database refuses (a hook or custom action
-        # writing it): the client's data, so a 422 at the payload, not a 500.
+        # writing it; SQLite raises OverflowError past 64 bits): the client's data, so a
+        # 422 at the payload, not a 500.
         logger.info("data error on %s: %s", model.__name__, exc)
         raise ValidationError([_error(None, UNSTORABLE, "value_error")]) from exc
     except DjangoValidationError as exc:

@@ -32,7 +32,7 @@ _ROUTES = {
     "create": ("POST", "/", 201, (409, 422), "Create"),
     "retrieve": ("GET", "{id}", 200, (404, 422), "Retrieve"),
     "update": ("PATCH", "{id}/", 200, (404, 409, 422), "Update"),
-    "delete": ("DELETE", "{id}/", 204, (404, 409), "Delete"),
+    "delete": ("DELETE", "{id}/", 204, (404, 409, 422), "Delete"),
 }
 _METHOD_AUTH = {
     "list": "get_auth",
