@@ -12,13 +12,11 @@ from ninja.errors import ConfigError
 
 from ninja_aio.models.config import SchemaConfig
 from ninja_aio.models.hooks import call_async
+from ninja_aio.models.payloads import WritePlan, build_write, editable_fields
 from ninja_aio.models.schemas import (
     SECRET_FIELDS,
     ReadPlan,
-    WritePlan,
     build_read,
-    build_write,
-    editable_fields,
     selected_fields,
     unique_name,
 )

@@ -21,7 +21,8 @@ from ninja.errors import HttpError, ValidationError
 
 from ninja_aio.models.fields import storable_key
 from ninja_aio.models.hooks import call_async, call_in_thread
-from ninja_aio.models.schemas import ReadPlan, WritePlan
+from ninja_aio.models.payloads import WritePlan
+from ninja_aio.models.schemas import ReadPlan
 from ninja_aio.models.spec import ModelSpec, spec_for
 
 __all__ = ["create_row", "delete_row", "update_row"]
