@@ -10,25 +10,34 @@ from django.db.models.constants import LOOKUP_SEP
 from ninja import Schema
 from pydantic import create_model, field_validator
 
-from ninja_aio.models.fields import reject_nul
+from ninja_aio.models.fields import StorableInt, reject_nul, reject_out_of_range
 
 __all__ = ["filters_schema", "model_lookups"]
 
 
 class _Filters(Schema):
-    """Base of the filter schemas: text the database cannot compare (NUL) is a 422."""
+    """Base of the filter schemas: values the database cannot compare are a 422 at
+    ``["query", <name>]``: text with NUL, integers SQL cannot bind (past 64 bits)."""
 
     @field_validator("*")
     @classmethod
     def _storable(cls, value: Any) -> Any:
-        return reject_nul(value)
+        return reject_out_of_range(reject_nul(value))
+
+
+def _storable_type(python_type: Any) -> Any:
+    """``int`` becomes the bounded integer (its bounds shown in OpenAPI)."""
+    return StorableInt if python_type is int else python_type
 
 
 def filters_schema(name: str, query_params: dict[str, tuple[Any, Any]]) -> type[Schema] | None:
     """A schema of the declared query parameters, or ``None`` when there are none."""
     if not query_params:
         return None
-    fields = {key: (python_type, default) for key, (python_type, default) in query_params.items()}
+    fields = {
+        key: (_storable_type(python_type), default)
+        for key, (python_type, default) in query_params.items()
+    }
     return create_model(name, __base__=_Filters, **fields)
 
 

@@ -7,14 +7,24 @@ import inspect
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.db import DataError
+from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, models
 from django.db.models import QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 from ninja import Schema
 from ninja.errors import ValidationError
-from ninja.pagination import AsyncPaginationBase, PageNumberPagination, PaginationBase
+from ninja.pagination import (
+    AsyncPaginationBase,
+    CursorPagination,
+    PageNumberPagination,
+    PaginationBase,
+)
 from pydantic import ValidationError as PydanticValidationError
 from pydantic import create_model
+
+from ninja_aio.models.fields import INT64, int_range, reject_out_of_range
 
 __all__ = ["PageNumberPagination", "make_paginator", "paged_schema", "paginate"]
 
@@ -92,6 +102,39 @@ def _query_errors(exc: Exception) -> ValidationError:
     return ValidationError(errors)
 
 
+def _column(model: type[models.Model], path: str) -> models.Field | None:
+    """The field a lookup path (``name``, ``author__name``) ends on, if it is a model field."""
+    field = None
+    for part in path.split(LOOKUP_SEP):
+        if field is not None:
+            if not field.is_relation:
+                return None
+            model = field.related_model
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+    return field
+
+
+def _check_cursor(paginator: PaginationBase, model: type[models.Model], params: Any) -> None:
+    """A cursor's position is compared with the ordering column: a value that column cannot
+    hold (text in an integer key, an integer past its range) was never issued by the
+    server; it is a 422 at ``["query", "cursor"]``, not a database error."""
+    encoded = getattr(params, "cursor", None)
+    if not isinstance(paginator, CursorPagination) or not encoded:
+        return
+    position = paginator.Cursor.from_encoded_param(encoded).p
+    field = _column(model, paginator.ordering[0].removeprefix("-"))
+    if position is None or field is None:
+        return
+    try:
+        reject_out_of_range(field.to_python(position), *(int_range(field) or INT64))
+    except (DjangoValidationError, ValueError, TypeError):
+        error = {"loc": ["query", "cursor"], "msg": "Invalid cursor", "type": "value_error"}
+        raise ValidationError([error]) from None
+
+
 async def paginate(
     paginator: PaginationBase, queryset: QuerySet, params: Any, request: HttpRequest
 ) -> dict[str, Any]:
@@ -102,6 +145,8 @@ async def paginate(
     if isinstance(queryset, QuerySet):
         queryset = _bounded(queryset)
     try:
+        if isinstance(queryset, QuerySet):
+            _check_cursor(paginator, queryset.model, params)
         if isinstance(paginator, AsyncPaginationBase):
             page = await paginator.apaginate_queryset(queryset, pagination=params, request=request)
             items = page[attr]

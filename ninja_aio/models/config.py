@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ninja.errors import ConfigError
+
 __all__ = ["SchemaConfig"]
 
 
@@ -17,7 +19,9 @@ class SchemaConfig:
     ``customs``: ``[(name, type, default)]`` extra values: on writes they are accepted
     in the payload and handed to ``custom_actions``; on reads they are read from the
     instance attribute of that name (called if callable). ``...`` as default = required.
-    ``excludes``: model fields left out (used when ``fields`` is empty).
+    ``excludes``: on read schemas, model fields left out (used when ``fields`` is empty).
+    A write schema (create / update) holds exactly what it names: ``fields``, ``optionals``
+    and ``customs``; ``excludes`` has no meaning there (see ``check_write``).
     ``relations``: ``{relation: [fields]}`` fields rendered for a related model that
     has no serializer (otherwise a forward relation renders its primary key only).
     """
@@ -41,3 +45,21 @@ class SchemaConfig:
             excludes=tuple(get("excludes", ()) or ()),
             relations={k: tuple(v) for k, v in (get("relations", {}) or {}).items()},
         )
+
+    def check_write(self, where: str) -> None:
+        """Refuse a declared write schema that does not name its keys.
+
+        "Every editable column" is never a silent default: a payload could then set any
+        column (a tenant, an owner). ``where`` names the declaration in the message.
+        """
+        example = 'fields = ["title"] or optionals = [("title", str)]'
+        if self.excludes:
+            raise ConfigError(
+                f"{where}: `excludes` is not supported on a write schema (it would make "
+                f"every other editable column writable); name what the payload may "
+                f"contain instead, e.g. {example}"
+            )
+        if not (self.fields or self.optionals or self.customs):
+            raise ConfigError(
+                f"{where} names no field: declare what the payload may contain, e.g. {example}"
+            )

@@ -5,21 +5,30 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import functools
 import uuid
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 from ninja.errors import ConfigError
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 __all__ = [
+    "INT64",
+    "StorableInt",
+    "bounded_int",
+    "check_int_range",
+    "int_range",
     "pk_type",
     "read_type",
     "register_field",
     "reject_nul",
+    "reject_out_of_range",
     "storable_key",
+    "storable_key_type",
     "storable_pk_type",
     "write_type",
 ]
@@ -64,9 +73,63 @@ def _storable_datetime(value: datetime.datetime) -> datetime.datetime:
     return value
 
 
+#: Integers SQL can bind (SQLite raises ``OverflowError`` past them, PostgreSQL an error).
+INT64 = (-(2**63), 2**63 - 1)
+#: Range of each integer column type that every supported database stores (PostgreSQL's
+#: ``integer`` for ``IntegerField``...): a value valid on one backend is valid on all.
+_INT_RANGES: dict[str, tuple[int, int]] = BaseDatabaseOperations.integer_field_ranges
+
+
+@functools.cache
+def bounded_int(low: int = INT64[0], high: int = INT64[1]) -> Any:
+    """The integer type of every value that reaches the database: ``int`` within
+    ``[low, high]`` (64-bit by default), a 422 at its location otherwise; the bounds
+    show in OpenAPI (``minimum`` / ``maximum``)."""
+    return Annotated[int, Field(ge=low, le=high)]
+
+
+#: Any integer a query or payload may carry to the database.
+StorableInt = bounded_int()
+
+
+def int_range(field: models.Field) -> tuple[int, int] | None:
+    """Range of an integer column (following relations to the column they store), or
+    ``None`` for other fields. Integer types registered with ``register_field`` get 64 bits."""
+    while field.is_relation and field.target_field is not None:
+        field = field.target_field
+    internal = field.get_internal_type()
+    if internal in _INT_RANGES:
+        return _INT_RANGES[internal]
+    return INT64 if _TYPES.get(internal) is int else None
+
+
+def _out_of_range(value: Any, low: int, high: int) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return not low <= value <= high
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_out_of_range(v, low, high) for v in value)
+    return False
+
+
+def reject_out_of_range(value: Any, low: int = INT64[0], high: int = INT64[1]) -> Any:
+    """Refuse integers (alone or in lists) outside ``[low, high]`` (64-bit by default)."""
+    if _out_of_range(value, low, high):
+        raise ValueError(f"integers must be between {low} and {high}")
+    return value
+
+
+def check_int_range(low: int, high: int) -> AfterValidator:
+    """``reject_out_of_range`` as a validator, for types the schema does not choose (a
+    serializer's ``optionals``)."""
+    return AfterValidator(functools.partial(reject_out_of_range, low=low, high=high))
+
+
 def storable_key(value: Any) -> bool:
-    """Whether a primary key from a URL can be looked up: PostgreSQL refuses text with NUL."""
-    return not _has_nul(value)
+    """Whether a primary key can be looked up: text without NUL (PostgreSQL refuses it),
+    an integer SQL can bind."""
+    return not (_has_nul(value) or _out_of_range(value, *INT64))
 
 
 NoNul = AfterValidator(reject_nul)
@@ -133,10 +196,21 @@ def pk_type(model: type[models.Model]) -> Any:
     return _base_type(pk)
 
 
-def storable_pk_type(model: type[models.Model]) -> Any:
-    """``pk_type`` for payloads: a text key refuses what the database cannot look up."""
-    python_type = pk_type(model)
+def storable_key_type(field: models.Field) -> Any:
+    """Type of a value stored in or looked up by ``field`` (a key, or a relation's column):
+    text refuses NUL, integers the column's range."""
+    bounds = int_range(field)
+    if bounds is not None:
+        return bounded_int(*bounds)
+    while field.is_relation and field.target_field is not None:
+        field = field.target_field
+    python_type = _base_type(field)
     return Annotated[str, NoNul] if python_type is str else python_type
+
+
+def storable_pk_type(model: type[models.Model]) -> Any:
+    """``pk_type`` for payloads and paths: what the database can look up (see above)."""
+    return storable_key_type(model._meta.pk)
 
 
 def read_type(field: models.Field) -> Any:
@@ -168,6 +242,8 @@ def write_type(field: models.Field) -> Any:
         python_type = Annotated[datetime.timedelta, Field(ge=-MAX_DURATION, le=MAX_DURATION)]
     elif internal == "DateTimeField":
         python_type = Annotated[datetime.datetime, AfterValidator(_storable_datetime)]
+    elif int_range(field) is not None:
+        python_type = bounded_int(*int_range(field))
     else:
         python_type = _base_type(field)
     return python_type | None if field.null else python_type

@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import copy
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
@@ -25,20 +25,21 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Schema
 from ninja.errors import ConfigError
-from pydantic import ConfigDict, Field, create_model
+from pydantic import Field, create_model
 from pydantic_core import PydanticUndefined
 
 from ninja_aio.models.config import SchemaConfig
-from ninja_aio.models.fields import pk_type, read_type, storable_pk_type, write_type
+from ninja_aio.models.fields import pk_type, read_type
 
 if TYPE_CHECKING:
     from ninja_aio.models.spec import ModelSpec
 
 __all__ = [
     "ReadPlan",
-    "WritePlan",
     "build_read",
-    "build_write",
+    "field_info",
+    "model_field",
+    "model_field_names",
     "selected_fields",
     "unique_name",
 ]
@@ -109,8 +110,21 @@ class ReadPlan:
         Awaits each related model's ``queryset_request(request)`` (once per model); the
         related rows are then fetched with ``queryset``, one query per ``Load``.
         """
-        scopes = {spec.model: await spec.queryset(request) for spec in self.scopes}
-        return self.plan_queryset(queryset, scopes)
+        return self.plan_queryset(queryset, await self.scoped(request))
+
+    async def scoped(self, request: HttpRequest) -> Scopes:
+        """The related models' querysets for ``request`` (``queryset_request``, once each),
+        for ``plan_queryset`` in code that cannot await (a write's transaction)."""
+        return {spec.model: await spec.queryset(request) for spec in self.scopes}
+
+    def render(self, model: type[models.Model], pk: Any, scopes: Scopes) -> dict[str, Any]:
+        """Read row ``pk`` in any scope (it was just written) and render it; sync ORM.
+
+        Its relations are rendered in ``scopes``. Writes call this inside their
+        transaction, so that the response exists exactly when the write commits.
+        """
+        queryset = self.plan_queryset(model._default_manager.all(), scopes)
+        return self.reader(queryset.get(pk=pk))
 
     def plan_queryset(self, queryset: models.QuerySet, scopes: Scopes) -> models.QuerySet:
         """``apply`` with the related models' scoped querysets already built."""
@@ -146,23 +160,16 @@ def _unjoin(queryset: models.QuerySet, paths: list[list[str]]) -> models.QuerySe
     return queryset
 
 
-@dataclass
-class WritePlan:
-    """A payload schema and how each of its keys is written."""
-
-    schema: type[Schema]
-    plain: dict[str, models.Field] = field(default_factory=dict)
-    foreign: dict[str, models.Field] = field(default_factory=dict)
-    many: dict[str, models.Field] = field(default_factory=dict)
-    customs: tuple[str, ...] = ()
-
-
 def _camel(name: str) -> str:
     return "".join(part.title() for part in name.split("_"))
 
 
-def _default_names(model: type[models.Model], writable: bool) -> list[str]:
-    """Fields used when a config lists none: concrete fields and forward M2M."""
+#: Columns never served or written by default (a serializer must name them).
+SECRET_FIELDS = frozenset({"password"})
+
+
+def model_field_names(model: type[models.Model], writable: bool) -> list[str]:
+    """Concrete fields and forward M2M (only editable ones when ``writable``)."""
     names = []
     for f in model._meta.get_fields():
         if f.auto_created and not f.concrete:
@@ -173,17 +180,29 @@ def _default_names(model: type[models.Model], writable: bool) -> list[str]:
     return names
 
 
-def selected_fields(model: type[models.Model], config: SchemaConfig, writable: bool) -> list[Any]:
-    names = list(config.fields) or [
-        n for n in _default_names(model, writable) if n not in config.excludes
-    ]
-    result = []
-    for name in names:
-        try:
-            result.append(model._meta.get_field(name))
-        except FieldDoesNotExist:
-            raise ConfigError(f"{model.__name__} has no field {name!r}") from None
-    return result
+def model_field(model: type[models.Model], name: str) -> Any:
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        raise ConfigError(f"{model.__name__} has no field {name!r}") from None
+
+
+def selected_fields(model: type[models.Model], config: SchemaConfig) -> list[Any]:
+    """Fields of a read schema: ``fields``, else every field but ``excludes``.
+
+    The fallback never includes a secret column (``password``) silently: a read schema
+    of a model that has one must list its fields or exclude it.
+    """
+    if config.fields:
+        return [model_field(model, name) for name in config.fields]
+    names = [n for n in model_field_names(model, writable=False) if n not in config.excludes]
+    secret = sorted(SECRET_FIELDS.intersection(names))
+    if secret:
+        raise ConfigError(
+            f"{model.__name__}: a read schema without `fields` would serve "
+            f'{", ".join(secret)}; list the fields to serve (fields = ["id", ...])'
+        )
+    return [model_field(model, name) for name in names]
 
 
 def _plain_reader(f: models.Field) -> Callable[[Any], Any]:
@@ -250,9 +269,9 @@ def build_read(
     loads: list[Load] = []
     scopes: dict[type[models.Model], ModelSpec] = {}
 
-    for f in selected_fields(model, config, writable=False):
+    for f in selected_fields(model, config):
         if not f.is_relation:
-            definitions[f.name] = (read_type(f), _info(f))
+            definitions[f.name] = (read_type(f), field_info(f))
             parts.append((f.name, _plain_reader(f)))
             continue
         related = f.related_model
@@ -272,7 +291,7 @@ def build_read(
         elif f.concrete and not to_many:
             definitions[f.name] = (
                 pk_type(related) | None if f.null else pk_type(related),
-                _info(f),
+                field_info(f),
             )
             parts.append((f.name, _attr(f.attname)))
             continue
@@ -282,12 +301,12 @@ def build_read(
         if to_many:
             item_type: Any = sub.schema if sub else pk_type(related)
             item = sub.reader if sub else _pk
-            definitions[f.name] = (list[item_type], _info(f))
+            definitions[f.name] = (list[item_type], field_info(f))
             parts.append((f.name, _many_reader(accessor, item)))
             loads.append(Load(accessor, related, sub, scope))
         else:
             one_type: Any = sub.schema if sub else pk_type(related)
-            definitions[f.name] = (one_type | None, _info(f))
+            definitions[f.name] = (one_type | None, field_info(f))
             parts.append((f.name, _one_reader(accessor, sub.reader if sub else _pk)))
             if scope is not None:  # its own scoped query: a row outside it renders null
                 loads.append(Load(accessor, related, sub, scope, single=True))
@@ -309,69 +328,7 @@ def build_read(
     return ReadPlan(schema, _compose(parts), tuple(select), tuple(loads), tuple(scopes.values()))
 
 
-class _Payload(Schema):
-    """Write payloads refuse unknown keys: a misspelt field is a 422, not silently lost."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-def build_write(
-    model: type[models.Model], config: SchemaConfig, name: str, *, partial: bool
-) -> WritePlan:
-    """Payload schema for create (``partial=False``) or update (``partial=True``).
-
-    Relations take primary keys. Fields that may be omitted default to "unset", so
-    only what the client sent is written.
-    """
-    optionals = dict(config.optionals)
-    definitions: dict[str, Any] = {}
-    plan = WritePlan(schema=Schema)
-    fields = selected_fields(model, config, writable=True)
-    listed = {f.name for f in fields}
-    extra = SchemaConfig(fields=tuple(n for n in optionals if n not in listed))
-    if extra.fields:
-        fields += selected_fields(model, extra, writable=True)
-    if partial:
-        if any(getattr(f, "primary_key", False) for f in fields if f.name in config.fields):
-            raise ConfigError(f"{model.__name__}: the primary key cannot be updated")
-        fields = [f for f in fields if not getattr(f, "primary_key", False)]
-    for f in fields:
-        if f.auto_created and not f.concrete:
-            raise ConfigError(f"{model.__name__}.{f.name}: reverse relations are not writable")
-        if f.many_to_many:
-            python_type: Any = list[storable_pk_type(f.related_model)]
-            plan.many[f.name] = f
-        elif f.is_relation:
-            related_pk = storable_pk_type(f.related_model)
-            python_type = related_pk | None if f.null else related_pk
-            plan.foreign[f.name] = f
-        else:
-            python_type = write_type(f)
-            plan.plain[f.name] = f
-        python_type = optionals.get(f.name, python_type)
-        omittable = partial or f.name in optionals or _omittable(f)
-        definitions[f.name] = (python_type, _info(f, required=not omittable))
-    for custom_name, custom_type, default in config.customs:
-        definitions[custom_name] = (custom_type, Field(default=default))
-    plan.customs = tuple(c[0] for c in config.customs)
-    plan.schema = create_model(name, __base__=_Payload, **definitions)
-    return plan
-
-
-def _omittable(f: models.Field) -> bool:
-    return (
-        f.has_default()
-        or f.null
-        or f.blank
-        or f.many_to_many
-        or getattr(f, "primary_key", False)
-        or isinstance(f, models.AutoField)
-        or getattr(f, "auto_now", False)
-        or getattr(f, "auto_now_add", False)
-    )
-
-
-def _info(f: Any, *, required: bool = True) -> Any:
+def field_info(f: Any, *, required: bool = True) -> Any:
     title = str(getattr(f, "verbose_name", f.name)).capitalize()
     description = str(getattr(f, "help_text", "") or "") or None
     default = PydanticUndefined if required else None

@@ -20,6 +20,8 @@ _KINDS = {
     "update": "UpdateSerializer",
     "detail": "DetailSerializer",
 }
+#: The write schemas: a declared one must name its keys (``SchemaConfig.check_write``).
+_WRITES = ("create", "update")
 
 
 def _default(fn: Any) -> Any:
@@ -75,6 +77,13 @@ class ModelSerializer(_Hooks, models.Model):
     class Meta:
         abstract = True
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for kind in _WRITES:
+            config = SchemaConfig.from_source(getattr(cls, _KINDS[kind], None))
+            if config is not None:
+                config.check_write(f"{cls.__name__}.{_KINDS[kind]}")
+
     @classmethod
     @_default
     async def queryset_request(cls, request: HttpRequest) -> models.QuerySet:
@@ -122,6 +131,9 @@ class Serializer(_Hooks):
         if model is None:
             raise ConfigError(f"{cls.__name__}.Meta.model is required")
         configs = {k: SchemaConfig.from_source(getattr(meta, k, None)) for k in _KINDS}
+        for kind in _WRITES:
+            if configs[kind] is not None:
+                configs[kind].check_write(f"{cls.__name__}.Meta.{kind}")
         base = cls.__name__.removesuffix("Serializer") or model.__name__
         cls._spec = ModelSpec(
             model, configs, base_name=base, hook_owner=cls, scope=cls.queryset_request

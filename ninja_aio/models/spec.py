@@ -12,11 +12,11 @@ from ninja.errors import ConfigError
 
 from ninja_aio.models.config import SchemaConfig
 from ninja_aio.models.hooks import call_async
+from ninja_aio.models.payloads import WritePlan, build_write, editable_fields
 from ninja_aio.models.schemas import (
+    SECRET_FIELDS,
     ReadPlan,
-    WritePlan,
     build_read,
-    build_write,
     selected_fields,
     unique_name,
 )
@@ -35,8 +35,6 @@ HOOKS = (
 )
 
 _REGISTRY: dict[type[models.Model], ModelSpec] = {}
-#: Columns a plain model may never expose wholesale.
-_SECRET_FIELDS = frozenset({"password"})
 
 
 def register(spec: ModelSpec) -> None:
@@ -98,7 +96,7 @@ class ModelSpec:
     def nested(self) -> ReadPlan:
         """Flat read schema embedded where another model points at this one."""
         config = self.configs.get("read") or SchemaConfig()
-        if not any(f.is_relation for f in selected_fields(self.model, config, writable=False)):
+        if not any(f.is_relation for f in selected_fields(self.model, config)):
             return self.read  # same shape, and building it looks no other model up
         return build_read(self.model, config, self._name("Nested"), spec_for, nested=True)
 
@@ -154,12 +152,15 @@ class ModelSpec:
         spec = spec_for(model)
         if spec is not None:
             return spec
-        secret = [f.name for f in model._meta.concrete_fields if f.name in _SECRET_FIELDS]
+        secret = [f.name for f in model._meta.concrete_fields if f.name in SECRET_FIELDS]
         if secret:
             raise ConfigError(
                 f"{model.__name__} has {', '.join(secret)}: serve it through a Serializer "
                 "that lists the fields to expose, not as a plain model"
             )
-        default = SchemaConfig()
-        configs = {"read": default, "create": default, "update": default}
+        configs = {
+            "read": SchemaConfig(),
+            "create": SchemaConfig(fields=editable_fields(model, partial=False)),
+            "update": SchemaConfig(fields=editable_fields(model, partial=True)),
+        }
         return cls(model, configs, base_name=model.__name__)

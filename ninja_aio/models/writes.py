@@ -1,4 +1,9 @@
-"""Create / update / delete of one row: payload checks, then a transaction with the hooks."""
+"""Create / update / delete of one row: payload checks, then a transaction with the hooks.
+
+Create and update render their response inside the transaction, from a read of the row
+written: once it commits nothing is left to fail, so a write answers success exactly
+when it committed (a connection lost after the commit cannot turn it into a 500).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,8 @@ from ninja.errors import HttpError, ValidationError
 
 from ninja_aio.models.fields import storable_key
 from ninja_aio.models.hooks import call_async, call_in_thread
-from ninja_aio.models.schemas import WritePlan
+from ninja_aio.models.payloads import WritePlan
+from ninja_aio.models.schemas import ReadPlan
 from ninja_aio.models.spec import ModelSpec, spec_for
 
 __all__ = ["create_row", "delete_row", "update_row"]
@@ -71,7 +77,7 @@ async def _check_payload(
         value = data.get(name)
         if value is not None:
             scope = await _related_scope(request, f.related_model)
-            if not await scope.filter(pk=value).aexists():
+            if not await scope.filter(**{f.target_field.attname: value}).aexists():
                 errors.append(
                     _error(name, f"No {f.related_model.__name__} with pk {value}", "not_found")
                 )
@@ -125,9 +131,14 @@ def _run_hook(spec: ModelSpec, name: str, instance: models.Model, *args: Any) ->
         call_in_thread(hook, instance, *args)
 
 
-def _set_many(instance: models.Model, many: dict[str, Any]) -> None:
+def _set_many(instance: models.Model, many: dict[str, Any], *, created: bool) -> None:
+    """Write the M2M values sent; a new row has no links yet, so it only adds (no read)."""
     for name, values in many.items():
-        getattr(instance, name).set(values)
+        manager = getattr(instance, name)
+        if not created:
+            manager.set(values)
+        elif values:
+            manager.add(*values)
 
 
 async def _in_transaction(model: type[models.Model], fn: Any) -> Any:
@@ -142,9 +153,10 @@ async def _in_transaction(model: type[models.Model], fn: Any) -> Any:
     except IntegrityError as exc:
         logger.info("integrity error on %s: %s", model.__name__, exc)
         raise HttpError(409, CONFLICT) from exc
-    except DataError as exc:
+    except (DataError, OverflowError) as exc:
         # A value the schema let through but the database refuses (a hook or custom action
-        # writing it): the client's data, so a 422 at the payload, not a 500.
+        # writing it; SQLite raises OverflowError past 64 bits): the client's data, so a
+        # 422 at the payload, not a 500.
         logger.info("data error on %s: %s", model.__name__, exc)
         raise ValidationError([_error(None, UNSTORABLE, "value_error")]) from exc
     except DjangoValidationError as exc:
@@ -153,36 +165,49 @@ async def _in_transaction(model: type[models.Model], fn: Any) -> Any:
         raise _not_found(model) from exc
 
 
-async def create_row(request: HttpRequest, spec: ModelSpec, payload: Schema) -> Any:
-    """Create a row from ``payload``; returns its primary key."""
+async def create_row(
+    request: HttpRequest, spec: ModelSpec, payload: Schema, render: ReadPlan
+) -> dict[str, Any]:
+    """Create a row from ``payload``; returns it rendered by ``render`` (in the transaction).
+
+    ``post_create`` runs after the commit; the row is stored by then, so its exceptions
+    are logged, never answered: the client gets the success it is owed.
+    """
     plan = spec.create
     assert plan is not None
     values, many, customs = _split(plan, payload)
     errors = await _check_payload(request, plan, {**values, **many})
     if errors:
         raise ValidationError(errors)
+    scopes = await render.scoped(request)
 
-    def write() -> models.Model:
+    def write() -> tuple[models.Model, dict[str, Any]]:
         instance = spec.model()
         _assign(instance, plan, {k: _aware(v) for k, v in values.items()})
         _run_hook(spec, "on_create_before_save", instance)
         _run_hook(spec, "before_save", instance)
         instance.save(force_insert=True)
-        _set_many(instance, many)
+        _set_many(instance, many, created=True)
         _run_hook(spec, "on_create_after_save", instance)
         _run_hook(spec, "after_save", instance)
         _run_hook(spec, "custom_actions", instance, customs)
-        return instance
+        return instance, render.render(spec.model, instance.pk, scopes)
 
-    instance = await _in_transaction(spec.model, write)
+    instance, body = await _in_transaction(spec.model, write)
     hook = spec.hook("post_create")
     if hook is not None:
-        await call_async(hook, instance)
-    return instance.pk
+        try:
+            await call_async(hook, instance)
+        except Exception:
+            logger.exception("post_create of %s %s failed", spec.model.__name__, instance.pk)
+    return body
 
 
-async def update_row(request: HttpRequest, spec: ModelSpec, pk: Any, payload: Schema) -> Any:
-    """Update the fields sent in ``payload`` on a row visible to ``request``; returns its pk.
+async def update_row(
+    request: HttpRequest, spec: ModelSpec, pk: Any, payload: Schema, render: ReadPlan
+) -> dict[str, Any]:
+    """Update the fields sent in ``payload`` on a row visible to ``request``; returns it
+    rendered by ``render`` (in the transaction).
 
     Only the fields sent, the fields hooks changed and ``auto_now`` fields are written
     (``update_fields``), so concurrent updates of different fields do not overwrite
@@ -196,11 +221,12 @@ async def update_row(request: HttpRequest, spec: ModelSpec, pk: Any, payload: Sc
     errors = await _check_payload(request, plan, {**values, **many})
     if errors:
         raise ValidationError(errors)
+    scopes = await render.scoped(request)
     auto_now = [
         f.attname for f in spec.model._meta.concrete_fields if getattr(f, "auto_now", False)
     ]
 
-    def write() -> models.Model:
+    def write() -> dict[str, Any]:
         instance = queryset.get(pk=pk)
         before = _snapshot(instance)
         _assign(instance, plan, {k: _aware(v) for k, v in values.items()})
@@ -211,13 +237,12 @@ async def update_row(request: HttpRequest, spec: ModelSpec, pk: Any, payload: Sc
         update_fields = sent | changed
         if update_fields:
             instance.save(update_fields=sorted(update_fields | set(auto_now)))
-        _set_many(instance, many)
+        _set_many(instance, many, created=False)
         _run_hook(spec, "after_save", instance)
         _run_hook(spec, "custom_actions", instance, customs)
-        return instance
+        return render.render(spec.model, instance.pk, scopes)
 
-    instance = await _in_transaction(spec.model, write)
-    return instance.pk
+    return await _in_transaction(spec.model, write)
 
 
 async def delete_row(request: HttpRequest, spec: ModelSpec, pk: Any) -> None:

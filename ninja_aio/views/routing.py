@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models
 from ninja import Router
 
-from ninja_aio.models.fields import pk_type
+from ninja_aio.models.fields import pk_type, storable_pk_type
 
 __all__ = ["ViewSetRouter", "pk_converter"]
 
@@ -35,11 +35,12 @@ def pk_converter(model: type[models.Model]) -> tuple[str, Any]:
     """Django path converter and Python type for the primary key of ``model``.
 
     ``int`` and ``uuid`` keys get typed converters, so a path such as ``/stats/`` can
-    never be taken for a key, and ``/abc`` is a 404, not a 500.
+    never be taken for a key, and ``/abc`` is a 404, not a 500. An integer key outside
+    its column's range is a 422 at ``["path", "id"]``.
     """
     python_type = pk_type(model)
-    if python_type is int:
-        return "int", int
+    if python_type is int:  # Django's ``int`` converter takes any digits: bound the value
+        return "int", storable_pk_type(model)
     if python_type is uuid.UUID:
         return "uuid", uuid.UUID
     return "str", python_type

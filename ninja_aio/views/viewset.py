@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Path, Query, Schema
 from ninja.constants import NOT_SET
 from ninja.errors import ConfigError
@@ -20,6 +20,7 @@ from ninja_aio.models.spec import ModelSpec
 from ninja_aio.models.writes import create_row, delete_row, update_row
 from ninja_aio.pagination import PageNumberPagination, make_paginator, paged_schema, paginate
 from ninja_aio.views.actions import ActionSpec, bind_action
+from ninja_aio.views.idempotency import Idempotency
 from ninja_aio.views.responses import error_responses
 from ninja_aio.views.routing import ViewSetRouter, pk_converter
 
@@ -32,7 +33,7 @@ _ROUTES = {
     "create": ("POST", "/", 201, (409, 422), "Create"),
     "retrieve": ("GET", "{id}", 200, (404, 422), "Retrieve"),
     "update": ("PATCH", "{id}/", 200, (404, 409, 422), "Update"),
-    "delete": ("DELETE", "{id}/", 204, (404, 409), "Delete"),
+    "delete": ("DELETE", "{id}/", 204, (404, 409, 422), "Delete"),
 }
 _METHOD_AUTH = {
     "list": "get_auth",
@@ -85,6 +86,8 @@ class APIViewSet:
     max_page_size: ClassVar[int | None] = 100
     query_params: ClassVar[dict[str, tuple[Any, Any]]] = {}
     ordering: ClassVar[tuple[str, ...] | None] = None
+    #: ``Idempotency(...)`` (or ``True`` for its defaults): POST honours ``Idempotency-Key``.
+    idempotency: ClassVar[Idempotency | bool | None] = None
 
     def __init__(
         self, api: NinjaAPI | None = None, model: type[models.Model] | None = None
@@ -154,10 +157,17 @@ class APIViewSet:
         return self.auth if method_auth is NOT_SET else method_auth
 
     def _route(
-        self, operation: str, view: Callable[..., Any], schema: Any, *params: inspect.Parameter
+        self,
+        operation: str,
+        view: Callable[..., Any],
+        schema: Any,
+        *params: inspect.Parameter,
+        errors: tuple[int, ...] = (),
     ) -> None:
-        """Register a generated view: method, path, status codes and summary from ``_ROUTES``."""
-        method, path, status, errors, verb = _ROUTES[operation]
+        """Register a generated view: method, path, status codes and summary from ``_ROUTES``
+        (plus ``errors``)."""
+        method, path, status, route_errors, verb = _ROUTES[operation]
+        errors = (*route_errors, *errors)
         path = path.format(id=self._id_path)
         name = f"{self.path.replace('/', '_')}_{operation}"
         plural = operation == "list"
@@ -254,15 +264,29 @@ class APIViewSet:
         if write is None:
             return
         plan = self.spec.read
+        params = [_param("payload", write.schema, inspect.Parameter.empty)]
+        idempotency = Idempotency() if self.idempotency is True else self.idempotency
+        if idempotency:
+            params.append(_param("idempotency_key", str, idempotency.header()))
+            params.append(_param("response", HttpResponse, inspect.Parameter.empty))
+        route = f"{self.api.urls_namespace}:{self.path}:create"
 
-        async def view(request: HttpRequest, payload: Schema) -> Any:
+        async def view(
+            request: HttpRequest,
+            payload: Schema,
+            idempotency_key: str | None = None,
+            response: HttpResponse | None = None,
+        ) -> Any:
             set_request(request)
-            pk = await create_row(request, self.spec, payload)
-            return Status(201, await self._reload(request, plan, pk))
 
-        self._route(
-            "create", view, plan.schema, _param("payload", write.schema, inspect.Parameter.empty)
-        )
+            async def create() -> tuple[int, Any]:
+                return 201, await create_row(request, self.spec, payload, plan)
+
+            if not idempotency:
+                return Status(*await create())
+            return Status(*await idempotency.run(request, idempotency_key, route, create, response))
+
+        self._route("create", view, plan.schema, *params, errors=(503,) if idempotency else ())
 
     def _add_retrieve(self) -> None:
         plan = self.spec.detail
@@ -281,8 +305,7 @@ class APIViewSet:
 
         async def view(request: HttpRequest, id: Any, payload: Schema) -> Any:
             set_request(request)
-            pk = await update_row(request, self.spec, id, payload)
-            return await self._reload(request, plan, pk)
+            return await update_row(request, self.spec, id, payload, plan)
 
         payload = _param("payload", write.schema, inspect.Parameter.empty)
         self._route("update", view, plan.schema, _param("id", self._pk_type, Path(...)), payload)
@@ -294,12 +317,6 @@ class APIViewSet:
             return Status(204, None)
 
         self._route("delete", view, None, _param("id", self._pk_type, Path(...)))
-
-    async def _reload(self, request: HttpRequest, plan: Any, pk: Any) -> dict[str, Any]:
-        """The written row as its read schema: the row in any scope (the write was allowed),
-        its relations in the request's."""
-        obj = await (await plan.apply(self.model._default_manager.all(), request)).aget(pk=pk)
-        return plan.reader(obj)
 
 
 class ReadOnlyViewSet(APIViewSet):

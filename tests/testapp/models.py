@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from ninja.errors import HttpError
 
-from ninja_aio.models import ModelSerializer
+from ninja_aio.models import ModelSerializer, current_request
 
 
 class Tenant(models.Model):
@@ -122,6 +122,13 @@ class Comment(ModelSerializer):
         fields = ["article", "text"]
 
 
+#: Every editable column of ``AllTypes`` but the file (a write schema names its fields).
+ALLTYPES_WRITABLE = [
+    *("uid", "char", "text", "integer", "big", "flag", "price", "ratio", "day", "moment"),
+    *("clock", "span", "data", "blob", "color", "email", "site", "slug", "ip"),
+]
+
+
 class AllTypes(ModelSerializer):
     """One field of each type the serializer must render."""
 
@@ -154,10 +161,10 @@ class AllTypes(ModelSerializer):
         excludes = []
 
     class CreateSerializer:
-        excludes = ["id", "attachment"]
+        fields = ALLTYPES_WRITABLE
 
     class UpdateSerializer:
-        excludes = ["id", "attachment"]
+        fields = ALLTYPES_WRITABLE
 
 
 class Memo(ModelSerializer):
@@ -173,7 +180,7 @@ class Memo(ModelSerializer):
         fields = ["title", "tenant"]
 
     class UpdateSerializer:
-        fields = ["title"]
+        optionals = [("title", str)]  # only the title: never the tenant
 
     @classmethod
     async def queryset_request(cls, request):
@@ -181,6 +188,55 @@ class Memo(ModelSerializer):
         if hasattr(request, "tenant_id"):
             qs = qs.filter(tenant_id=request.tenant_id)
         return qs
+
+
+class TenantScoped:
+    """``queryset_request`` of the tenant examples: the caller's tenant's rows only."""
+
+    @classmethod
+    async def queryset_request(cls, request):
+        return cls.objects.filter(tenant_id=getattr(request, "tenant_id", None))
+
+
+class Folder(TenantScoped, ModelSerializer):
+    """A tenant's parent rows (FK target of ``Doc``)."""
+
+    name = models.CharField(max_length=50)
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE)
+
+    class ReadSerializer:
+        fields = ["id", "name"]
+
+
+class Label(TenantScoped, ModelSerializer):
+    """A tenant's tags (M2M target of ``Doc``)."""
+
+    name = models.CharField(max_length=50)
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE)
+
+    class ReadSerializer:
+        fields = ["id", "name"]
+
+
+class Doc(TenantScoped, ModelSerializer):
+    """Tenant rows pointing at tenant-scoped parents and tags; the tenant comes from the token."""
+
+    title = models.CharField(max_length=100)
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE)
+    folder = models.ForeignKey(Folder, null=True, blank=True, on_delete=models.SET_NULL)
+    labels = models.ManyToManyField(Label, blank=True)
+
+    class ReadSerializer:
+        fields = ["id", "title", "tenant", "folder", "labels"]
+
+    class CreateSerializer:
+        fields = ["title", "folder", "labels"]
+
+    class UpdateSerializer:
+        optionals = [("title", str), ("folder", int | None)]
+
+    def on_create_before_save(self):
+        self.tenant_id = current_request().tenant_id
 
 
 class Board(ModelSerializer):

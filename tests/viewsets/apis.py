@@ -32,6 +32,7 @@ from tests.testapp.models import (
     Book,
     Comment,
     Country,
+    Doc,
     Gadget,
     Memo,
     Note,
@@ -142,6 +143,17 @@ class MemoViewSet(APIViewSet):
 MemoViewSet().add_views_to_route()
 
 
+class DocViewSet(APIViewSet):
+    """Tenant rows whose parent (``folder``) and tags (``labels``) are tenant-scoped too."""
+
+    model = Doc
+    api = tenant_api
+    auth = [TenantAuth()]
+
+
+DocViewSet().add_views_to_route()
+
+
 class BoardViewSet(APIViewSet):
     """Global boards listing tenant-scoped memos (M2M, forward FK) and cards (reverse FK)."""
 
@@ -228,6 +240,7 @@ class ArticleViewSet(APIViewSet):
         "is_published": (bool, None),
         "title__icontains": (str, None),
         "tag": (str, None),
+        "author": (int, None),
     }
 
     async def query_params_handler(self, queryset: QuerySet, filters: dict) -> QuerySet:
@@ -369,6 +382,18 @@ class CursorTagViewSet(APIViewSet):
 
 
 CursorTagViewSet().add_views_to_route()
+
+
+class CursorArticleViewSet(APIViewSet):
+    """Cursor positions on an integer column (a foreign key's)."""
+
+    model = Article
+    api = api
+    api_route_path = "articles-cursor"
+    pagination_class = CursorPagination(ordering=("author_id", "id"), page_size=2)
+
+
+CursorArticleViewSet().add_views_to_route()
 
 
 # -- the guide's role- and scope-based examples ------------------------------------------
