@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 from typing import Any
 
 from asgiref.sync import async_to_sync, sync_to_async
 from django.http import HttpRequest
 
+from ninja_aio.request_scope import RequestScoped
+
 __all__ = ["call_async", "call_in_thread", "current_request"]
 
-_request: ContextVar[HttpRequest | None] = ContextVar("ninja_aio_request", default=None)
+#: Scoped to the request's lifetime, not the thread (see ninja_aio.request_scope).
+_request: RequestScoped[HttpRequest] = RequestScoped("ninja_aio_request")
 
 
 def current_request() -> HttpRequest | None:
