@@ -10,8 +10,10 @@ from django.db import models
 from django.http import HttpRequest
 from ninja.errors import ConfigError
 
+from ninja_aio.models.changes import Changes
 from ninja_aio.models.config import SchemaConfig
 from ninja_aio.models.hooks import call_async
+from ninja_aio.models.replace import build_replace
 from ninja_aio.models.schemas import (
     ReadPlan,
     WritePlan,
@@ -117,6 +119,19 @@ class ModelSpec:
         if config is None:
             return None
         return build_write(self.model, config, self._name("Update"), partial=True)
+
+    @cached_property
+    def replace(self) -> WritePlan | None:
+        """Payload of PUT: the update fields, those a new row needs required."""
+        update = self.update
+        if update is None:
+            return None
+        return build_replace(update, self.configs["update"], self._name("Replace"))
+
+    @cached_property
+    def changes(self) -> Changes:
+        """The change hooks (``on_create`` / ``on_change`` / ``on_delete``) declared."""
+        return Changes(self.model, self.hook_owner)
 
     def _find_hook(self, name: str) -> Callable[..., Any] | None:
         owner = self.hook_owner
