@@ -157,7 +157,8 @@ def _refuse_duplicates(items: list[Item], at: tuple[Any, ...] = ()) -> None:
             continue
         key = item.id
         if key in seen:
-            item.fail([_error("This id is already in the batch", "duplicate", "id")], at=at)
+            error = _error("This id is already in the batch", "duplicate", None if at else "id")
+            item.fail([error], at=at)
         seen.add(key)
 
 

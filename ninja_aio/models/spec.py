@@ -77,6 +77,8 @@ class ModelSpec:
         # The serializers' default ``queryset_request`` (every row) is no scope.
         self._scope = None if getattr(scope, "_ninja_aio_default", False) else scope
         self._hooks = {name: self._find_hook(name) for name in HOOKS}
+        #: The change hooks declared (``on_create`` / ``on_change`` / ``on_delete``).
+        self.changes = Changes(model, hook_owner)
 
     def _name(self, kind: str) -> str:
         prefix = self.model._meta.app_label.title().replace("_", "")
@@ -127,11 +129,6 @@ class ModelSpec:
         if update is None:
             return None
         return build_replace(update, self.configs["update"], self._name("Replace"))
-
-    @cached_property
-    def changes(self) -> Changes:
-        """The change hooks (``on_create`` / ``on_change`` / ``on_delete``) declared."""
-        return Changes(self.model, self.hook_owner)
 
     def _find_hook(self, name: str) -> Callable[..., Any] | None:
         owner = self.hook_owner

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from django.db import models
 from django.http import HttpRequest
-from ninja import Schema
+from ninja import Body, Schema
 from ninja.errors import ConfigError, HttpError, ValidationError
 from ninja.responses import Status
 from pydantic import ConfigDict, SkipValidation, create_model
@@ -112,7 +112,10 @@ class _Bulk:
         name = f"{viewset.path.replace('/', '_')}_bulk_{operation}"
         subject = self.model._meta.verbose_name_plural
         payload = inspect.Parameter(
-            "payload", inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[body, SkipValidation]
+            "payload",
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=Annotated[body, SkipValidation],
+            default=Body(...),
         )
         request = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD)
         view.__signature__ = inspect.Signature([request, payload])
