@@ -54,7 +54,8 @@ class Ticket(ModelSerializer):
     @on_delete
     def gone(self, request):
         CHANGE_CALLS.append(("deleted", self.pk, self.title))
-# --8<-- [end:ticket]
+
+    # --8<-- [end:ticket]
 
     @on_create(in_transaction=True)
     def create_guard(self, request):

@@ -340,7 +340,11 @@ def test_openapi_documents_the_bulk_routes_and_bodies():
     def body(method):
         return path[method]["requestBody"]["content"]["application/json"]["schema"]
 
-    assert body("post") == {"items": {"$ref": f"{ref}ArticleCreate"}, "title": "Payload", "type": "array"}
+    assert body("post") == {
+        "items": {"$ref": f"{ref}ArticleCreate"},
+        "title": "Payload",
+        "type": "array",
+    }
     item = body("patch")["items"]["$ref"].removeprefix(ref)
     assert "id" in schema["components"]["schemas"][item]["required"]
     assert body("delete")["properties"]["ids"]["items"] == {"type": "integer"}
