@@ -9,7 +9,6 @@ the row as saved: no extra query.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -116,7 +115,7 @@ class Changes:
         if reaction.in_transaction:
             call_in_thread(call, *args)
         else:
-            self._queue(functools.partial(call_in_thread, call, *args))
+            self._queue(lambda: call_in_thread(call, *args))
 
     def _queue(self, fn: Callable[[], Any]) -> None:
         transaction.on_commit(fn, using=router.db_for_write(self.model), robust=True)
@@ -143,12 +142,18 @@ class Changes:
             if reaction.in_transaction:
                 call_in_thread(call, instance, request)
             else:
-                self._queue(functools.partial(_after_delete, call, instance, instance.pk, request))
+                self._queue(_after_delete(call, instance, request))
 
 
-def _after_delete(call: Callable[..., Any], instance: Any, pk: Any, request: Any) -> None:
-    instance.pk = pk
-    call_in_thread(call, instance, request)
+def _after_delete(call: Callable[..., Any], instance: Any, request: Any) -> Callable[[], None]:
+    """The after-commit call of a delete reaction: the row gets its key back first."""
+    pk = instance.pk
+
+    def react() -> None:
+        instance.pk = pk
+        call_in_thread(call, instance, request)
+
+    return react
 
 
 def _bound(owner: type, attr: str, on_model: bool) -> Callable[..., Any]:
