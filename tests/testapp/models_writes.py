@@ -4,8 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from ninja.errors import HttpError
 
-from ninja_aio.models import ModelSerializer, current_request
-from ninja_aio.models.changes import on_change, on_create, on_delete
+from ninja_aio.models import ModelSerializer, current_request, on_change, on_create, on_delete
 
 #: Change-hook calls of ``Ticket``, in order: ``(name, row pk, *values)``.
 CHANGE_CALLS: list = []

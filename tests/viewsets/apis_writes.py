@@ -1,8 +1,7 @@
 """APIs of the write-workflow tests (PUT, bulk routes, change hooks), built at import."""
 
 from ninja_aio import NinjaAIO
-from ninja_aio.models import Serializer
-from ninja_aio.models.changes import on_change, on_create, on_delete
+from ninja_aio.models import Serializer, on_change, on_create, on_delete
 from ninja_aio.views import APIViewSet
 from tests.guide import EditorAuth, JWTAuth, RoleAdminAuth
 from tests.testapp.models import Article, Board, Country, Memo, Note, Tag
