@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from ninja.testing import TestAsyncClient
 
@@ -39,6 +39,7 @@ PARTIAL = {200, 413, 422}
 #: Each example sends batches of a few items: fewer examples than test_fuzz.py's.
 BULK_FUZZ = settings(FUZZ, max_examples=80)
 WRITTEN = {"post": 201, "patch": 200, "delete": 204}
+OVERSIZED = ("json", [{}] * 101)
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def batches(item: st.SearchStrategy, clean: st.SearchStrategy) -> st.SearchStrat
         st.tuples(st.just("json"), st.lists(item | JSON, max_size=3)),
         st.tuples(st.just("json"), JSON),
         st.tuples(st.just("raw"), RAW_BODIES),
-        st.just(("json", [{}] * 101)),
+        st.just(OVERSIZED),
     )
 
 
@@ -95,6 +96,7 @@ def test_fuzz_bulk_create_and_update(client, seed, base):
     clean_create = st.lists(article_fields(seed, partial=False, clean=True), min_size=1, max_size=4)
 
     @BULK_FUZZ
+    @example(create=OVERSIZED, update=OVERSIZED)  # the 413, whatever the draw
     @given(
         create=batches(create_item, clean_create),
         update=batches(update_items(seed, clean=False), update_items(seed, clean=True)),
@@ -123,6 +125,8 @@ def test_fuzz_bulk_delete(client, seed, base):
     writer = Author.objects.get(pk=seed["authors"][0])
 
     @BULK_FUZZ
+    @example(body="fresh")
+    @example(body="fresh and junk")
     @given(
         body=st.one_of(
             st.builds(lambda ids: {"ids": ids}, st.lists(EDGE_INTS | TEXT | JSON, max_size=4)),
