@@ -198,10 +198,17 @@ def _prepare(plan: WritePlan, items: list[Item]) -> None:
             item.split = _split(plan, item.payload)
 
 
-def _hooked(item: Item, fn: Callable[[], Any]) -> None:
-    """Run one row's hooks; a ``ValidationError`` is that item's, an ``HttpError`` names it."""
+def _hooked(items: list[Item], fn: Callable[[Item], Any]) -> None:
+    """Run ``fn`` (a row's hooks) for each item; a ``ValidationError`` is that item's error,
+    an ``HttpError`` stops the batch naming the item; then fail if any item failed."""
+    for item in items:
+        _hook(item, fn)
+    _raise(items)
+
+
+def _hook(item: Item, fn: Callable[[Item], Any]) -> None:
     try:
-        fn()
+        fn(item)
     except DjangoValidationError as exc:
         item.fail(_django_errors(exc))
     except HttpError as exc:
@@ -271,31 +278,26 @@ async def bulk_create(
     await _check(request, plan, items)
     _raise(items)
 
+    written: set[str] = set()
+
+    def build(item: Item) -> None:
+        item.instance = new_row(spec, plan, item.split[0])
+
+    def finish(item: Item) -> None:
+        _, many, customs = item.split
+        rest = {name: values for name, values in many.items() if name not in written}
+        created(spec, item.instance, rest, customs, request)
+
     def write() -> None:
-        for item in items:
-            _hooked(
-                item,
-                lambda item=item: setattr(item, "instance", new_row(spec, plan, item.split[0])),
-            )
-        _raise(items)
+        _hooked(items, build)
         rows = [item.instance for item in items]
-        written: set[str] = set()
         if _bulk_insertable(spec.model):
             spec.model._default_manager.bulk_create(rows)
-            written = _insert_many(plan, items)
+            written.update(_insert_many(plan, items))
         else:
             for row in rows:
                 row.save(force_insert=True)
-        for item in items:
-            _, many, customs = item.split
-            rest = {k: v for k, v in many.items() if k not in written}
-            _hooked(
-                item,
-                lambda item=item, rest=rest, customs=customs: created(
-                    spec, item.instance, rest, customs, request
-                ),
-            )
-        _raise(items)
+        _hooked(items, finish)
 
     await _in_transaction(spec.model, write)
     hook = spec.hook("post_create")
@@ -334,14 +336,13 @@ async def bulk_update(
     await _check(request, plan, items)
     queryset = await spec.queryset(request)
 
+    def save(item: Item) -> None:
+        save_update(spec, plan, item.instance, item.split, request)
+
     def write() -> None:
         _loaded(queryset, items, spec.model, by_ids=False)
         _raise(items)
-        for item in items:
-            _hooked(
-                item, lambda item=item: save_update(spec, plan, item.instance, item.split, request)
-            )
-        _raise(items)
+        _hooked(items, save)
 
     await _in_transaction(spec.model, write)
     return [Outcome(item.index, item.id, 200) for item in items]
@@ -362,9 +363,7 @@ async def bulk_delete(
     def write() -> None:
         _loaded(queryset, items, spec.model, by_ids=True)
         _raise(items)
-        for item in items:
-            _hooked(item, lambda item=item: deleting(item))
-        _raise(items)
+        _hooked(items, deleting)
         spec.model._default_manager.filter(pk__in=[item.id for item in items]).delete()
 
     await _in_transaction(spec.model, write)
