@@ -31,6 +31,8 @@ class WritePlan:
     foreign: dict[str, models.Field] = field(default_factory=dict)
     many: dict[str, models.Field] = field(default_factory=dict)
     customs: tuple[str, ...] = ()
+    #: Every field is written, sent or not (PUT); otherwise only the fields sent.
+    replaces: bool = False
 
 
 def editable_fields(model: type[models.Model], *, partial: bool) -> tuple[str, ...]:

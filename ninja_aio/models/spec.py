@@ -10,9 +10,11 @@ from django.db import models
 from django.http import HttpRequest
 from ninja.errors import ConfigError
 
+from ninja_aio.models.changes import Changes
 from ninja_aio.models.config import SchemaConfig
 from ninja_aio.models.hooks import call_async
 from ninja_aio.models.payloads import WritePlan, build_write, editable_fields
+from ninja_aio.models.replace import build_replace
 from ninja_aio.models.schemas import (
     SECRET_FIELDS,
     ReadPlan,
@@ -73,6 +75,8 @@ class ModelSpec:
         # The serializers' default ``queryset_request`` (every row) is no scope.
         self._scope = None if getattr(scope, "_ninja_aio_default", False) else scope
         self._hooks = {name: self._find_hook(name) for name in HOOKS}
+        #: The change hooks declared (``on_create`` / ``on_change`` / ``on_delete``).
+        self.changes = Changes(model, hook_owner)
 
     def _name(self, kind: str) -> str:
         prefix = self.model._meta.app_label.title().replace("_", "")
@@ -115,6 +119,14 @@ class ModelSpec:
         if config is None:
             return None
         return build_write(self.model, config, self._name("Update"), partial=True)
+
+    @cached_property
+    def replace(self) -> WritePlan | None:
+        """Payload of PUT: the update fields, those a new row needs required."""
+        update = self.update
+        if update is None:
+            return None
+        return build_replace(update, self.configs["update"], self._name("Replace"))
 
     def _find_hook(self, name: str) -> Callable[..., Any] | None:
         owner = self.hook_owner

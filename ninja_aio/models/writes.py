@@ -97,7 +97,8 @@ def _split(
     plan: WritePlan, payload: Schema
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """(model field values sent, M2M values sent, customs) from a validated payload."""
-    sent = {name: getattr(payload, name) for name in payload.model_fields_set}
+    names = type(payload).model_fields if plan.replaces else payload.model_fields_set
+    sent = {name: getattr(payload, name) for name in names}
     customs = {name: getattr(payload, name) for name in plan.customs}
     many = {name: sent.pop(name) for name in list(sent) if name in plan.many}
     for name in plan.customs:
@@ -165,10 +166,63 @@ async def _in_transaction(model: type[models.Model], fn: Any) -> Any:
         raise _not_found(model) from exc
 
 
+def new_row(spec: ModelSpec, plan: WritePlan, values: dict[str, Any]) -> models.Model:
+    """An unsaved row holding ``values``, after the hooks that run before its first save."""
+    instance = spec.model()
+    _assign(instance, plan, {k: _aware(v) for k, v in values.items()})
+    _run_hook(spec, "on_create_before_save", instance)
+    _run_hook(spec, "before_save", instance)
+    return instance
+
+
+def created(
+    spec: ModelSpec,
+    instance: models.Model,
+    many: dict[str, Any],
+    customs: dict[str, Any],
+    request: HttpRequest,
+) -> None:
+    """After a row's first save: its to-many values, the after-save hooks, change hooks."""
+    _set_many(instance, many, created=True)
+    _run_hook(spec, "on_create_after_save", instance)
+    _run_hook(spec, "after_save", instance)
+    _run_hook(spec, "custom_actions", instance, customs)
+    spec.changes.created(instance, request)
+
+
+def save_update(
+    spec: ModelSpec,
+    plan: WritePlan,
+    instance: models.Model,
+    split: tuple[dict[str, Any], dict[str, Any], dict[str, Any]],
+    request: HttpRequest,
+) -> None:
+    """Write ``split`` (``_split``'s values, to-many values, customs) on a loaded row.
+
+    Only the fields sent, the fields hooks changed and ``auto_now`` fields are saved.
+    """
+    values, many, customs = split
+    before = _snapshot(instance)
+    _assign(instance, plan, {k: _aware(v) for k, v in values.items()})
+    _run_hook(spec, "before_save", instance)
+    after = _snapshot(instance)
+    sent = {(plan.plain.get(n) or plan.foreign[n]).attname for n in values}
+    changed = {name for name, value in after.items() if value != before[name]}
+    update_fields = sent | changed
+    if update_fields:
+        auto_now = {f.attname for f in instance._meta.concrete_fields if getattr(f, "auto_now", 0)}
+        instance.save(update_fields=sorted(update_fields | auto_now))
+    _set_many(instance, many, created=False)
+    _run_hook(spec, "after_save", instance)
+    _run_hook(spec, "custom_actions", instance, customs)
+    spec.changes.updated(instance, before, request)
+
+
 async def create_row(
-    request: HttpRequest, spec: ModelSpec, payload: Schema, render: ReadPlan
-) -> dict[str, Any]:
-    """Create a row from ``payload``; returns it rendered by ``render`` (in the transaction).
+    request: HttpRequest, spec: ModelSpec, payload: Schema, render: ReadPlan | None = None
+) -> Any:
+    """Create a row from ``payload``; returns it rendered by ``render`` inside the
+    transaction (its primary key when ``render`` is None).
 
     ``post_create`` runs after the commit; the row is stored by then, so its exceptions
     are logged, never answered: the client gets the success it is owed.
@@ -179,19 +233,14 @@ async def create_row(
     errors = await _check_payload(request, plan, {**values, **many})
     if errors:
         raise ValidationError(errors)
-    scopes = await render.scoped(request)
+    scopes = await render.scoped(request) if render is not None else None
 
-    def write() -> tuple[models.Model, dict[str, Any]]:
-        instance = spec.model()
-        _assign(instance, plan, {k: _aware(v) for k, v in values.items()})
-        _run_hook(spec, "on_create_before_save", instance)
-        _run_hook(spec, "before_save", instance)
+    def write() -> tuple[models.Model, Any]:
+        instance = new_row(spec, plan, values)
         instance.save(force_insert=True)
-        _set_many(instance, many, created=True)
-        _run_hook(spec, "on_create_after_save", instance)
-        _run_hook(spec, "after_save", instance)
-        _run_hook(spec, "custom_actions", instance, customs)
-        return instance, render.render(spec.model, instance.pk, scopes)
+        created(spec, instance, many, customs, request)
+        body = instance.pk if render is None else render.render(spec.model, instance.pk, scopes)
+        return instance, body
 
     instance, body = await _in_transaction(spec.model, write)
     hook = spec.hook("post_create")
@@ -204,16 +253,22 @@ async def create_row(
 
 
 async def update_row(
-    request: HttpRequest, spec: ModelSpec, pk: Any, payload: Schema, render: ReadPlan
-) -> dict[str, Any]:
+    request: HttpRequest,
+    spec: ModelSpec,
+    pk: Any,
+    payload: Schema,
+    render: ReadPlan | None = None,
+    *,
+    plan: WritePlan | None = None,
+) -> Any:
     """Update the fields sent in ``payload`` on a row visible to ``request``; returns it
-    rendered by ``render`` (in the transaction).
+    rendered by ``render`` inside the transaction (its primary key when ``render`` is None).
 
     Only the fields sent, the fields hooks changed and ``auto_now`` fields are written
     (``update_fields``), so concurrent updates of different fields do not overwrite
-    each other.
+    each other. ``plan`` defaults to the update one; PUT's (``replaces``) writes every field.
     """
-    plan = spec.update
+    plan = plan or spec.update
     assert plan is not None
     _check_key(spec.model, pk)
     values, many, customs = _split(plan, payload)
@@ -221,26 +276,12 @@ async def update_row(
     errors = await _check_payload(request, plan, {**values, **many})
     if errors:
         raise ValidationError(errors)
-    scopes = await render.scoped(request)
-    auto_now = [
-        f.attname for f in spec.model._meta.concrete_fields if getattr(f, "auto_now", False)
-    ]
+    scopes = await render.scoped(request) if render is not None else None
 
-    def write() -> dict[str, Any]:
+    def write() -> Any:
         instance = queryset.get(pk=pk)
-        before = _snapshot(instance)
-        _assign(instance, plan, {k: _aware(v) for k, v in values.items()})
-        _run_hook(spec, "before_save", instance)
-        after = _snapshot(instance)
-        sent = {(plan.plain.get(n) or plan.foreign[n]).attname for n in values}
-        changed = {name for name, value in after.items() if value != before[name]}
-        update_fields = sent | changed
-        if update_fields:
-            instance.save(update_fields=sorted(update_fields | set(auto_now)))
-        _set_many(instance, many, created=False)
-        _run_hook(spec, "after_save", instance)
-        _run_hook(spec, "custom_actions", instance, customs)
-        return render.render(spec.model, instance.pk, scopes)
+        save_update(spec, plan, instance, (values, many, customs), request)
+        return instance.pk if render is None else render.render(spec.model, instance.pk, scopes)
 
     return await _in_transaction(spec.model, write)
 
@@ -253,6 +294,7 @@ async def delete_row(request: HttpRequest, spec: ModelSpec, pk: Any) -> None:
     def write() -> None:
         instance = queryset.get(pk=pk)
         _run_hook(spec, "on_delete", instance)
+        spec.changes.deleting(instance, request)
         instance.delete()
 
     await _in_transaction(spec.model, write)

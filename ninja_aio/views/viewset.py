@@ -20,19 +20,21 @@ from ninja_aio.models.spec import ModelSpec
 from ninja_aio.models.writes import create_row, delete_row, update_row
 from ninja_aio.pagination import PageNumberPagination, make_paginator, paged_schema, paginate
 from ninja_aio.views.actions import ActionSpec, bind_action
+from ninja_aio.views.bulk import add_bulk_routes
 from ninja_aio.views.idempotency import Idempotency
 from ninja_aio.views.responses import error_responses
 from ninja_aio.views.routing import ViewSetRouter, pk_converter
 
 __all__ = ["APIViewSet", "ReadOnlyViewSet", "WriteOnlyViewSet"]
 
-OPERATIONS = ("list", "create", "retrieve", "update", "delete")
+OPERATIONS = ("list", "create", "retrieve", "update", "put", "delete")
 #: operation -> (method, path, success status, error statuses, summary verb)
 _ROUTES = {
     "list": ("GET", "/", 200, (422,), "List"),
     "create": ("POST", "/", 201, (409, 422), "Create"),
     "retrieve": ("GET", "{id}", 200, (404, 422), "Retrieve"),
     "update": ("PATCH", "{id}/", 200, (404, 409, 422), "Update"),
+    "put": ("PUT", "{id}/", 200, (404, 409, 422), "Replace"),
     "delete": ("DELETE", "{id}/", 204, (404, 409, 422), "Delete"),
 }
 _METHOD_AUTH = {
@@ -40,6 +42,7 @@ _METHOD_AUTH = {
     "retrieve": "get_auth",
     "create": "post_auth",
     "update": "patch_auth",
+    "put": "put_auth",
     "delete": "delete_auth",
 }
 
@@ -64,8 +67,9 @@ class APIViewSet:
     """CRUD routes for ``model`` on ``api``; call ``add_views_to_route()`` to register them.
 
     Routes (base path = ``api_route_path`` or the model name): ``GET /`` list,
-    ``POST /`` create, ``GET /{id}`` retrieve, ``PATCH /{id}/`` update,
-    ``DELETE /{id}/`` delete; each also answers in its other slash form.
+    ``POST /`` create, ``GET /{id}`` retrieve, ``PATCH /{id}/`` update, ``PUT /{id}/``
+    replace, ``DELETE /{id}/`` delete; each also answers in its other slash form. Opt-in
+    ``bulk_operations`` add ``POST`` / ``PATCH`` / ``DELETE /bulk/`` (``views/bulk.py``).
     """
 
     model: ClassVar[type[models.Model] | None] = None
@@ -79,7 +83,12 @@ class APIViewSet:
     get_auth: ClassVar[Any] = NOT_SET
     post_auth: ClassVar[Any] = NOT_SET
     patch_auth: ClassVar[Any] = NOT_SET
+    put_auth: ClassVar[Any] = NOT_SET
     delete_auth: ClassVar[Any] = NOT_SET
+
+    bulk_operations: ClassVar[tuple[str, ...]] = ()
+    bulk_atomic: ClassVar[bool] = True
+    bulk_max_items: ClassVar[int] = 100
 
     pagination_class: ClassVar[type[PaginationBase] | PaginationBase | None] = PageNumberPagination
     page_size: ClassVar[int | None] = 20
@@ -146,6 +155,7 @@ class APIViewSet:
         self.views()
         self._add_actions(detail=False)
         self._add_actions(detail=True)
+        add_bulk_routes(self)
         for operation in OPERATIONS:
             if operation in self.operations:
                 getattr(self, f"_add_{operation}")()
@@ -153,6 +163,8 @@ class APIViewSet:
         return self.router
 
     def _auth_for(self, operation: str) -> Any:
+        if operation == "put" and self.put_auth is NOT_SET:
+            operation = "update"
         method_auth = getattr(self, _METHOD_AUTH[operation])
         return self.auth if method_auth is NOT_SET else method_auth
 
@@ -297,18 +309,22 @@ class APIViewSet:
 
         self._route("retrieve", view, plan.schema, _param("id", self._pk_type, Path(...)))
 
-    def _add_update(self) -> None:
-        write = self.spec.update
+    def _add_update(self, operation: str = "update") -> None:
+        write = self.spec.replace if operation == "put" else self.spec.update
         if write is None:
             return
         plan = self.spec.read
 
         async def view(request: HttpRequest, id: Any, payload: Schema) -> Any:
             set_request(request)
-            return await update_row(request, self.spec, id, payload, plan)
+            return await update_row(request, self.spec, id, payload, plan, plan=write)
 
         payload = _param("payload", write.schema, inspect.Parameter.empty)
-        self._route("update", view, plan.schema, _param("id", self._pk_type, Path(...)), payload)
+        self._route(operation, view, plan.schema, _param("id", self._pk_type, Path(...)), payload)
+
+    def _add_put(self) -> None:
+        """PUT: the update route with the replacement payload (``spec.replace``)."""
+        self._add_update("put")
 
     def _add_delete(self) -> None:
         async def view(request: HttpRequest, id: Any) -> Any:
@@ -326,6 +342,6 @@ class ReadOnlyViewSet(APIViewSet):
 
 
 class WriteOnlyViewSet(APIViewSet):
-    """Only create, update and delete."""
+    """Only create, update (PATCH and PUT) and delete."""
 
-    operations = ("create", "update", "delete")
+    operations = ("create", "update", "put", "delete")

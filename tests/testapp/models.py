@@ -377,3 +377,6 @@ class Member(models.Model):
     is_active = models.BooleanField(default=True)
     role = models.ForeignKey(Role, null=True, on_delete=models.SET_NULL)
     tenant = models.ForeignKey(Tenant, null=True, on_delete=models.CASCADE)
+
+
+from tests.testapp.models_writes import *  # noqa: E402, F403

@@ -104,7 +104,7 @@ async def test_openapi_lists_one_form_per_route():
     paths = api.get_openapi_schema(path_prefix="/api/")["paths"]
     assert set(paths["/api/article/"]) == {"get", "post"}
     assert set(paths["/api/article/{id}"]) == {"get"}
-    assert set(paths["/api/article/{id}/"]) == {"patch", "delete"}
+    assert set(paths["/api/article/{id}/"]) == {"patch", "put", "delete"}
     assert "/api/article" not in paths
 
 
