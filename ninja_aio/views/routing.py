@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import typing
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
 from ninja import Router
+from ninja.constants import NOT_SET
 
 from ninja_aio.models.fields import pk_type
+from ninja_aio.views.auth_resolution import ResolvedAuth
 
 __all__ = ["ViewSetRouter", "pk_converter"]
+
+#: ``resolver(method, declared=auth)`` -> the route's auth (``auth_resolution.resolve_auth``).
+Resolver = Callable[..., ResolvedAuth]
 
 
 class ViewSetRouter(Router):
@@ -18,28 +25,77 @@ class ViewSetRouter(Router):
 
     ``/stats/`` and ``/stats`` both reach the view; OpenAPI lists only the path as
     written. Static paths registered first keep winning over ``{id}`` paths.
+
+    With a ``resolver``, a route registered through ninja's decorators (``views()``)
+    gets its auth from it per method, and an operation id ``<name_prefix>_<function>``
+    like the generated routes'. ``auth_table`` records every route's auth.
     """
+
+    def __init__(
+        self, *, resolver: Resolver | None = None, name_prefix: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self._resolver = resolver
+        self.name_prefix = name_prefix
+        #: (method, path) -> ResolvedAuth, in registration order; twins left out.
+        self.auth_table: dict[tuple[str, str], ResolvedAuth] = {}
 
     def add_api_operation(
         self, path: str, methods: list[str], view_func: Any, **kwargs: Any
     ) -> None:
-        super().add_api_operation(path, methods, view_func, **kwargs)
+        self.add_custom(path, methods, view_func, kwargs.pop("auth", NOT_SET), **kwargs)
+
+    def add_custom(
+        self, path: str, methods: list[str], view_func: Any, declared: Any, **kwargs: Any
+    ) -> None:
+        """A custom route: methods whose auth resolves differently become separate operations."""
+        groups: dict[int, tuple[ResolvedAuth, list[str]]] = {}
+        for method in methods:
+            resolved = (
+                self._resolver(method, declared=declared)
+                if self._resolver
+                else ResolvedAuth(declared, "route" if declared is not NOT_SET else "")
+            )
+            key = next((k for k, (r, _) in groups.items() if r == resolved), len(groups))
+            groups.setdefault(key, (resolved, []))[1].append(method)
+        if kwargs.get("operation_id") is None and self.name_prefix:
+            kwargs["operation_id"] = f"{self.name_prefix}_{view_func.__name__}"
+        for resolved, group in groups.values():
+            options = dict(kwargs)
+            if len(groups) > 1 and options.get("operation_id"):
+                options["operation_id"] = f"{options['operation_id']}_{group[0].lower()}"
+            self.add_route(path, group, view_func, resolved, **options)
+
+    def add_route(
+        self, path: str, methods: list[str], view_func: Any, resolved: ResolvedAuth, **kwargs: Any
+    ) -> None:
+        """Register ``view_func`` (and its slash twin) with the auth ``resolved`` gave."""
+        for method in methods:
+            self.auth_table[(method.upper(), path)] = resolved
+        super().add_api_operation(path, methods, view_func, auth=resolved.auth, **kwargs)
         twin = path[:-1] if path.endswith("/") else f"{path}/"
         if twin.strip("/") == path.strip("/") and twin != path:
             url_name = kwargs.get("url_name")
             kwargs.update(include_in_schema=False, url_name=url_name and f"{url_name}-twin")
-            super().add_api_operation(twin, methods, view_func, **kwargs)
+            super().add_api_operation(twin, methods, view_func, auth=resolved.auth, **kwargs)
 
 
 def pk_converter(model: type[models.Model]) -> tuple[str, Any]:
     """Django path converter and Python type for the primary key of ``model``.
 
     ``int`` and ``uuid`` keys get typed converters, so a path such as ``/stats/`` can
-    never be taken for a key, and ``/abc`` is a 404, not a 500.
+    never be taken for a key; a key the converter refuses (``/-1``, ``/abc``) reaches
+    the viewset's JSON 404 (``NinjaAIO``). The type is returned as ``pk_type`` gives it
+    (constraints in ``Annotated`` kept), so the OpenAPI path parameter shows them.
     """
     python_type = pk_type(model)
-    if python_type is int:
-        return "int", int
-    if python_type is uuid.UUID:
-        return "uuid", uuid.UUID
+    base = (
+        typing.get_args(python_type)[0]
+        if typing.get_origin(python_type) is typing.Annotated
+        else python_type
+    )
+    if base is int:
+        return "int", python_type
+    if base is uuid.UUID:
+        return "uuid", python_type
     return "str", python_type

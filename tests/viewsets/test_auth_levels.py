@@ -226,7 +226,10 @@ async def test_role_based_access_of_the_guide(user, bad):
     assert (await call(client, "create", as_("admin"))).status_code == 201
     assert (await call(client, "delete", as_("editor"))).status_code == 403
     assert (await call(client, "delete", as_("admin"))).status_code == 204
-    assert (await call(client, "update", {})).status_code == 200  # patch_auth left unset
+    # patch_auth left unset: PATCH falls back to post_auth (EditorAuth), never public.
+    expect_401(await call(client, "update", {}))
+    assert (await call(client, "update", as_("reader"))).status_code == 403
+    assert (await call(client, "update", as_("editor"))).status_code == 200
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)
