@@ -14,7 +14,8 @@ inherited before the fallback existed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,14 @@ from ninja.constants import NOT_SET
 
 from ninja_aio.auth.combine import AllOf
 
-__all__ = ["FALLBACKS", "SAFE_METHODS", "ResolvedAuth", "describe_auth", "resolve_auth"]
+__all__ = [
+    "FALLBACKS",
+    "SAFE_METHODS",
+    "ResolvedAuth",
+    "auth_rows",
+    "describe_auth",
+    "resolve_auth",
+]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: HTTP method -> viewset attributes, nearest first. ``"auth"`` marks where the viewset's
@@ -127,3 +135,15 @@ def describe_auth(auth: Any) -> str:
             for m in members
         )
     return type(auth).__name__
+
+
+def auth_rows(
+    routes: Iterable[tuple[tuple[str, str], ResolvedAuth]], prefix: str, api_auth: Any
+) -> list[tuple[str, str, str]]:
+    """``(method, path, effective auth)`` rows of a router's ``auth_table`` under ``prefix``."""
+    rows = []
+    for (method, path), resolved in routes:
+        full = "/" + "/".join(p.strip("/") for p in (prefix, path) if p.strip("/"))
+        full += "/" if path.endswith("/") else ""
+        rows.append((method, re.sub(r"{[^}:]+:", "{", full), resolved.describe(api_auth)))
+    return rows

@@ -22,7 +22,7 @@ from ninja_aio.models.spec import ModelSpec
 from ninja_aio.models.writes import create_row, delete_row, update_row
 from ninja_aio.pagination import PageNumberPagination, make_paginator, paged_schema, paginate
 from ninja_aio.views.actions import ActionSpec, action_options, bind_action
-from ninja_aio.views.auth_resolution import resolve_auth
+from ninja_aio.views.auth_resolution import auth_rows, resolve_auth
 from ninja_aio.views.responses import error_responses
 from ninja_aio.views.routing import ViewSetRouter, pk_converter
 
@@ -151,10 +151,8 @@ class APIViewSet:
                 getattr(self, f"_add_{operation}")()
         self.api.add_router(self.path, self.router)
         if logger.isEnabledFor(logging.DEBUG):
-            routes = "; ".join(
-                f"{method} /{self.path}{path} -> {resolved.describe(self.api.auth)}"
-                for (method, path), resolved in self.router.auth_table.items()
-            )
+            rows = auth_rows(self.router.auth_table.items(), self.path, self.api.auth)
+            routes = "; ".join(f"{method} {path} -> {auth}" for method, path, auth in rows)
             logger.debug("%s routes: %s", type(self).__name__, routes)
         return self.router
 
