@@ -7,14 +7,20 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from asgiref.sync import iscoroutinefunction
 from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern
+from django.urls import path as django_path
 from ninja import Router
 from ninja.constants import NOT_SET
+from ninja.utils import normalize_path, replace_path_param_notation
 
 from ninja_aio.models.fields import pk_type
 from ninja_aio.views.auth_resolution import ResolvedAuth
 
-__all__ = ["ViewSetRouter", "pk_converter"]
+__all__ = ["ViewSetRouter", "json_method_answers", "not_found_route", "pk_converter"]
 
 #: ``resolver(method, declared=auth)`` -> the route's auth (``auth_resolution.resolve_auth``).
 Resolver = Callable[..., ResolvedAuth]
@@ -99,3 +105,50 @@ def pk_converter(model: type[models.Model]) -> tuple[str, Any]:
     if base is uuid.UUID:
         return "uuid", python_type
     return "str", python_type
+
+
+Respond = Callable[[HttpRequest, dict[str, Any], int], HttpResponseBase]
+
+
+def json_method_answers(view: Callable[..., Any], respond: Respond) -> Callable[..., Any]:
+    """``view`` (a ninja path view) answering a method it does not serve in our shape.
+
+    A wrong method is a 405 ``{"detail": ...}`` with an ``Allow`` header; ``OPTIONS``
+    (unless a route serves it) is a 204 with ``Allow``. Other answers pass unchanged.
+    """
+
+    def convert(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        allowed = {m.strip() for m in response["Allow"].split(",") if m.strip()}
+        if request.method == "OPTIONS":
+            answer: HttpResponseBase = HttpResponse(status=204)
+        else:
+            detail = f'Method "{request.method}" not allowed'
+            answer = respond(request, {"detail": detail}, 405)
+        answer["Allow"] = ", ".join(sorted(allowed | {"OPTIONS"}))
+        return answer
+
+    if iscoroutinefunction(view):
+
+        async def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            return convert(request, await view(request, *args, **kwargs))
+    else:
+
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            return convert(request, view(request, *args, **kwargs))
+
+    guarded.csrf_exempt = True  # type: ignore[attr-defined]  # as ninja's own views
+    return guarded
+
+
+def not_found_route(prefix: str, respond: Respond) -> URLPattern:
+    """A catch-all under a viewset's ``prefix``: any path no route took (``/author/-1``,
+    ``/article/abc``, a key the converter refuses) is a JSON 404, not Django's HTML page."""
+
+    async def not_found(request: HttpRequest, rest: str) -> HttpResponseBase:
+        return respond(request, {"detail": "Not Found"}, 404)
+
+    not_found.csrf_exempt = True  # type: ignore[attr-defined]
+    route = replace_path_param_notation(normalize_path(f"{prefix}/")).lstrip("/")
+    return django_path(f"{route}<path:rest>", not_found)

@@ -204,10 +204,10 @@ def test_openapi_marks_secured_routes():
     paths = apis.per_method_api.get_openapi_schema(path_prefix="/")["paths"]
     assert "security" not in paths["/article/"]["get"]
     assert "security" not in paths["/article/{id}"]["get"]
-    assert paths["/article/"]["post"]["security"] == [{"JWTAuth": []}]
+    assert paths["/article/"]["post"]["security"] == [{"Bearer": []}]
     for method in ("patch", "delete"):
         operation = paths["/article/{id}/"][method]
-        assert operation["security"] == [{"JWTAuth": []}]
+        assert operation["security"] == [{"Bearer": []}]
         assert {"401", "403", "404"} <= set(map(str, operation["responses"]))
 
 
