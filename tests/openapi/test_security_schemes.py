@@ -38,8 +38,9 @@ def test_cookie_authenticators_share_the_cookie_scheme(doc):
     author = doc["paths"]["/api/author/{id}/"]
     assert doc["paths"]["/api/author/"]["post"]["security"] == [{"cookie.access_token": []}]
     assert author["patch"]["security"] == [{"cookie.access_token": []}]
-    assert "`AdminSessionCookie` (cookie.access_token; one of the roles: admin)" in (
-        author["patch"]["description"]
+    assert (
+        "`AdminSessionCookie` (cookie.access_token; one of the roles: admin)"
+        in (author["patch"]["description"])
     )
     assert author["delete"]["security"] == [{"cookie.access_token": [], "header.x-api-key": []}]
 
@@ -96,4 +97,5 @@ def test_security_is_recorded_per_operation_not_per_operation_id(same_id_client)
     tag = doc["paths"]["/api/tag/stats/"]["get"]
     assert article["security"] == [{"Bearer": []}, {"header.x-api-key": []}]
     assert tag["security"] == [{"Bearer": []}, {"header.x-other-key": []}]
+    assert article["security"] != tag["security"]
     assert {article["operationId"], tag["operationId"]} == {"stats", "stats_2"}
