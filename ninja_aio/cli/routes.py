@@ -46,22 +46,28 @@ def route_rows(urlconf: str) -> list[tuple[str, str, str]]:
     """``(method, path, effective auth)`` of every route in ``urlconf``, in URL order."""
     from django.urls import get_resolver
 
-    from ninja_aio.views.auth_resolution import auth_rows, describe_auth
+    from ninja_aio.views.auth_resolution import describe_auth
     from ninja_aio.views.routing import ViewSetRouter
 
     rows: list[tuple[str, str, str]] = []
     for prefix, api in _apis(get_resolver(urlconf).url_patterns):
         for bound in api._get_bound_routers():
             base = "/" + "/".join(p.strip("/") for p in (prefix, bound.prefix) if p.strip("/"))
-            template = bound.template
-            if isinstance(template, ViewSetRouter):
-                rows += auth_rows(template.auth_table.items(), base, api.auth)
-                continue
+            table = bound.template.auth_table if isinstance(bound.template, ViewSetRouter) else {}
             for path, path_view in bound.path_operations.items():
                 full = re.sub(r"{[^}:]+:", "{", f"{base.rstrip('/')}/{path.lstrip('/')}")
                 for operation in path_view.operations:
-                    auth = describe_auth(list(operation.auth_callbacks))
-                    rows += [(method, full, auth) for method in operation.methods]
+                    # The bound operation's authenticators are what runs; a viewset's
+                    # resolution only adds where they came from (and hides slash twins).
+                    effective = describe_auth(list(operation.auth_callbacks))
+                    for method in operation.methods:
+                        resolved = table.get((method, path))
+                        if table and resolved is None:
+                            continue
+                        text = resolved.describe(api.auth) if resolved else effective
+                        if not text.startswith(effective):
+                            text = f"{effective} (router or mount auth)"
+                        rows.append((method, full, text))
     return rows
 
 

@@ -59,10 +59,6 @@ class ResolvedAuth:
     auth: Any
     source: str
 
-    @property
-    def public(self) -> bool:
-        return self.auth is None or self.auth is NOT_SET or self.auth == []
-
     def describe(self, api_auth: Any = NOT_SET) -> str:
         """As text: ``"JWTAuth (post_auth)"``, ``"public (get_auth = None)"``..."""
         auth = api_auth if self.auth is NOT_SET and self.source == "api" else self.auth

@@ -121,4 +121,9 @@ async def ping(request) -> dict:
     return {"pong": True}
 
 
+@api.get("/sync-ping")
+def sync_ping(request) -> dict:
+    return {"pong": True}
+
+
 urlpatterns = [path("api/", api.urls)]

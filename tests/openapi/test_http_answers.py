@@ -25,6 +25,7 @@ def is_json_detail(response, status):
         ("post", "/api/article/1", "DELETE, GET, OPTIONS, PATCH"),
         ("patch", "/api/article/summary/", "GET, OPTIONS"),
         ("delete", "/api/ping", "GET, OPTIONS"),
+        ("post", "/api/sync-ping", "GET, OPTIONS"),  # a sync view
     ],
 )
 def test_wrong_method_is_a_json_405_with_allow(http, method, path, allow):
