@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -13,9 +14,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.openapi.schema import OpenAPISchema
 
 from ninja_aio.auth.errors import FAILURE_ATTR, AuthFailure
-from ninja_aio.openapi import document_security
+from ninja_aio.openapi import AIOOpenAPISchema
 from ninja_aio.parsers import InvalidJSON, ORJSONParser
 from ninja_aio.renderers import ORJSONRenderer
+from ninja_aio.views.routing import ViewSetRouter, json_method_answers, not_found_route
 
 if TYPE_CHECKING:
     from ninja_aio.views import APIViewSet
@@ -71,9 +73,30 @@ class NinjaAIO(NinjaAPI):
         detail = "The request conflicts with the current state of the data"
         return self.create_response(request, {"detail": detail}, status=409)
 
-    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
-        """ninja's schema, with combined authenticators and the 401 / 403 answers."""
-        return document_security(self, super().get_openapi_schema(**kwargs))
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """The schema as ``AIOOpenAPISchema`` builds it (shared schemes, unique ids...)."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return AIOOpenAPISchema(self, path_prefix)
+
+    def _get_urls(self) -> list[Any]:
+        """ninja's URLs; wrong methods answered as JSON 405, and under each viewset a
+        catch-all JSON 404 (after every route, so it only takes what nobody else does)."""
+        urls = super()._get_urls()
+        for pattern in urls:
+            if not isinstance(pattern.callback, functools.partial):  # the docs and root views
+                pattern.callback = json_method_answers(pattern.callback, self._respond)
+        urls += [
+            not_found_route(bound.prefix, self._respond)
+            for bound in self._get_bound_routers()
+            if isinstance(bound.template, ViewSetRouter) and bound.prefix.strip("/")
+        ]
+        return urls
+
+    def _respond(self, request: HttpRequest, body: dict[str, Any], status: int) -> HttpResponse:
+        return self.create_response(request, body, status=status)
 
     def _render_failure(self, request: HttpRequest, failure: AuthFailure) -> HttpResponse:
         response = self.create_response(

@@ -11,6 +11,7 @@ from ninja import Schema
 from pydantic import create_model, field_validator
 
 from ninja_aio.models.fields import StorableInt, reject_nul, reject_out_of_range
+from ninja_aio.models.patterns import NO_NUL_PATTERN
 
 __all__ = ["filters_schema", "model_lookups"]
 
@@ -28,6 +29,16 @@ class _Filters(Schema):
 def _storable_type(python_type: Any) -> Any:
     """``int`` becomes the bounded integer (its bounds shown in OpenAPI)."""
     return StorableInt if python_type is int else python_type
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        """OpenAPI says it too: text parameters carry the no-NUL pattern."""
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        for prop in schema.get("properties", {}).values():
+            for option in prop.get("anyOf", [prop]):
+                if option.get("type") == "string":
+                    option.setdefault("pattern", NO_NUL_PATTERN)
+        return schema
 
 
 def filters_schema(name: str, query_params: dict[str, tuple[Any, Any]]) -> type[Schema] | None:

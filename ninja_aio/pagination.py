@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 from typing import Any
@@ -38,11 +39,33 @@ def make_paginator(
     ``max_page_size`` reach ``PageNumberPagination`` (or a custom class taking them).
     """
     if isinstance(pagination_class, PaginationBase):
-        return pagination_class
-    params = inspect.signature(pagination_class.__init__).parameters
-    takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
-    accepted = {k: v for k, v in options.items() if v is not None and (k in params or takes_any)}
-    return pagination_class(**accepted)
+        paginator = pagination_class
+    else:
+        params = inspect.signature(pagination_class.__init__).parameters
+        takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
+        accepted = {
+            k: v for k, v in options.items() if v is not None and (k in params or takes_any)
+        }
+        paginator = pagination_class(**accepted)
+    paginator.Input = _documented_input(paginator)
+    return paginator
+
+
+def _documented_input(paginator: PaginationBase) -> type[Schema]:
+    """The paginator's ``Input`` with ``page_size`` documented as it behaves: the
+    paginator's default, and its ``max_page_size`` (larger values are capped to it)."""
+    field = paginator.Input.model_fields.get("page_size")
+    size, cap = getattr(paginator, "page_size", None), getattr(paginator, "max_page_size", None)
+    if field is None or not isinstance(size, int):
+        return paginator.Input
+    documented = copy.copy(field)
+    extra = {"default": size} | ({"maximum": cap} if isinstance(cap, int) else {})
+    documented.json_schema_extra = {**(field.json_schema_extra or {}), **extra}  # type: ignore[dict-item]
+    return create_model(
+        paginator.Input.__name__,
+        __base__=paginator.Input,
+        page_size=(field.annotation, documented),
+    )
 
 
 def paged_schema(paginator: PaginationBase, item: type[Schema], name: str) -> type[Schema]:

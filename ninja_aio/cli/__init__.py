@@ -17,6 +17,7 @@ __all__ = ["COMMANDS", "main", "setup_django"]
 COMMANDS: dict[str, tuple[str, str]] = {
     "keygen": ("ninja_aio.cli.keygen", "write a signing key pair for local work"),
     "token": ("ninja_aio.cli.token", "mint a signed token with chosen claims"),
+    "routes": ("ninja_aio.cli.routes", "print each route's method, path and effective auth"),
 }
 
 

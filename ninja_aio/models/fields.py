@@ -16,6 +16,8 @@ from django.utils import timezone
 from ninja.errors import ConfigError
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
+from ninja_aio.models.patterns import text_constraints
+
 __all__ = [
     "INT64",
     "StorableInt",
@@ -233,7 +235,9 @@ def write_type(field: models.Field) -> Any:
             Decimal, Field(max_digits=field.max_digits, decimal_places=field.decimal_places)
         ]
     elif _base_type(field) is str:
-        python_type = Annotated[str, Field(max_length=field.max_length), NoNul]
+        python_type = Annotated[
+            str, Field(max_length=field.max_length), NoNul, *text_constraints(field)
+        ]
     elif internal == "JSONField":
         python_type = Annotated[AnyJSON, NoNul]
     elif internal == "FloatField":

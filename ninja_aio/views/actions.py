@@ -11,7 +11,10 @@ from typing import Any
 
 from ninja.constants import NOT_SET
 
-__all__ = ["ActionSpec", "action", "bind_action"]
+from ninja_aio.views.auth_resolution import SAFE_METHODS
+from ninja_aio.views.responses import error_documentation
+
+__all__ = ["ActionSpec", "action", "action_options", "bind_action"]
 
 
 @dataclass(frozen=True)
@@ -79,5 +82,39 @@ def bind_action(method: Callable[..., Any]) -> tuple[Callable[..., Any], str | N
         def endpoint(request: Any, **kwargs: Any) -> Any:
             return method(request, **kwargs)
 
-    endpoint.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    returned = hints.get("return", signature.return_annotation)
+    endpoint.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=params, return_annotation=returned
+    )
     return endpoint, pk_name
+
+
+def action_options(
+    spec: ActionSpec, endpoint: Callable[..., Any], *, detail: bool
+) -> dict[str, Any]:
+    """Router options of an action: its response schema and its documented error answers.
+
+    The success schema is ``response=`` or the return annotation (``-> None`` / none: not
+    documented, the result is rendered as it is). Errors: 404 for a detail action (the
+    row), 422 when it takes inputs, 409 when it writes.
+    """
+    options = dict(spec.options)
+    if "response" not in options:
+        returned = inspect.signature(endpoint).return_annotation
+        if returned not in (inspect.Signature.empty, None, type(None), Any):
+            options["response"] = returned
+    params = list(inspect.signature(endpoint).parameters)[1:]
+    codes = [404] if detail else []
+    if len(params) > (1 if detail else 0):
+        codes.append(422)
+    if set(spec.methods) - SAFE_METHODS:
+        codes.append(409)
+    declared = options.get("response")
+    taken = set(declared) if isinstance(declared, dict) else set()
+    extra = dict(options.get("openapi_extra") or {})
+    extra["responses"] = {
+        **error_documentation(*(c for c in codes if c not in taken)),
+        **extra.get("responses", {}),
+    }
+    options["openapi_extra"] = extra
+    return options

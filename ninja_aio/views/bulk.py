@@ -24,6 +24,7 @@ from ninja_aio.models.bulk import Outcome, bulk_create, bulk_delete, bulk_update
 from ninja_aio.models.fields import storable_pk_type
 from ninja_aio.models.hooks import set_request
 from ninja_aio.models.schemas import unique_name
+from ninja_aio.views.auth_resolution import resolve_auth
 from ninja_aio.views.responses import ErrorBody, ValidationErrorItem
 
 __all__ = ["BULK_OPERATIONS", "BulkErrorBody", "BulkOutcome", "add_bulk_routes"]
@@ -124,7 +125,7 @@ class _Bulk:
             PATH,
             [method],
             view,
-            auth=viewset._auth_for(operation),
+            auth=resolve_auth(viewset, method).auth,
             response={**written, **conflicts, 413: ErrorBody, 422: BulkErrorBody},
             operation_id=name,
             url_name=name,

@@ -1,6 +1,8 @@
 """APIViewSet: async list / create / retrieve / update / delete routes for one model."""
 
+import functools
 import inspect
+import logging
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -19,13 +21,16 @@ from ninja_aio.models.schemas import unique_name
 from ninja_aio.models.spec import ModelSpec
 from ninja_aio.models.writes import create_row, delete_row, update_row
 from ninja_aio.pagination import PageNumberPagination, make_paginator, paged_schema, paginate
-from ninja_aio.views.actions import ActionSpec, bind_action
+from ninja_aio.views.actions import ActionSpec, action_options, bind_action
+from ninja_aio.views.auth_resolution import auth_rows, resolve_auth
 from ninja_aio.views.bulk import add_bulk_routes
 from ninja_aio.views.idempotency import Idempotency
 from ninja_aio.views.responses import error_responses
 from ninja_aio.views.routing import ViewSetRouter, pk_converter
 
 __all__ = ["APIViewSet", "ReadOnlyViewSet", "WriteOnlyViewSet"]
+
+logger = logging.getLogger(__name__)
 
 OPERATIONS = ("list", "create", "retrieve", "update", "put", "delete")
 #: operation -> (method, path, success status, error statuses, summary verb)
@@ -36,14 +41,6 @@ _ROUTES = {
     "update": ("PATCH", "{id}/", 200, (404, 409, 422), "Update"),
     "put": ("PUT", "{id}/", 200, (404, 409, 422), "Replace"),
     "delete": ("DELETE", "{id}/", 204, (404, 409, 422), "Delete"),
-}
-_METHOD_AUTH = {
-    "list": "get_auth",
-    "retrieve": "get_auth",
-    "create": "post_auth",
-    "update": "patch_auth",
-    "put": "put_auth",
-    "delete": "delete_auth",
 }
 
 
@@ -114,7 +111,12 @@ class APIViewSet:
         if self.spec.model is not self.model:
             raise ConfigError(f"{type(self).__name__}: serializer_class is for another model")
         self.path = (self.api_route_path or self.model._meta.model_name).strip("/")
-        self.router = ViewSetRouter(auth=self.auth, tags=self.tags or [self.model.__name__])
+        self.router = ViewSetRouter(
+            auth=self.auth,
+            tags=self.tags or [self.model.__name__],
+            resolver=functools.partial(resolve_auth, self, custom=True),
+            name_prefix=self.path.replace("/", "_"),
+        )
         self._registered = False
 
     # -- extension points -------------------------------------------------------------
@@ -160,13 +162,11 @@ class APIViewSet:
             if operation in self.operations:
                 getattr(self, f"_add_{operation}")()
         self.api.add_router(self.path, self.router)
+        if logger.isEnabledFor(logging.DEBUG):
+            rows = auth_rows(self.router.auth_table.items(), self.path, self.api.auth)
+            routes = "; ".join(f"{method} {path} -> {auth}" for method, path, auth in rows)
+            logger.debug("%s routes: %s", type(self).__name__, routes)
         return self.router
-
-    def _auth_for(self, operation: str) -> Any:
-        if operation == "put" and self.put_auth is NOT_SET:
-            operation = "update"
-        method_auth = getattr(self, _METHOD_AUTH[operation])
-        return self.auth if method_auth is NOT_SET else method_auth
 
     def _route(
         self,
@@ -184,11 +184,11 @@ class APIViewSet:
         name = f"{self.path.replace('/', '_')}_{operation}"
         plural = operation == "list"
         subject = self.model._meta.verbose_name_plural if plural else self.model._meta.verbose_name
-        self.router.add_api_operation(
+        self.router.add_route(
             path,
             [method],
             _endpoint(view, operation, list(params)),
-            auth=self._auth_for(operation),
+            resolve_auth(self, method),
             response={status: schema, **error_responses(*errors)},
             operation_id=name,
             url_name=name,
@@ -214,11 +214,10 @@ class APIViewSet:
                     path = f"/{{{self._converter}:{pk_name}}}/{spec.url_path}/"
                 else:
                     path = f"/{spec.url_path}/"
-                name = f"{self.path.replace('/', '_')}_{attr}"
-                options = {"operation_id": name, "url_name": name, **spec.options}
-                self.router.add_api_operation(
-                    path, list(spec.methods), endpoint, auth=spec.auth, **options
-                )
+                name = f"{self.router.name_prefix}_{attr}"
+                options = action_options(spec, endpoint, detail=detail)
+                options = {"operation_id": name, "url_name": name, **options}
+                self.router.add_custom(path, list(spec.methods), endpoint, spec.auth, **options)
 
     # -- CRUD routes ------------------------------------------------------------------
 

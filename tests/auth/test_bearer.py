@@ -507,13 +507,13 @@ def test_openapi_shows_bearer_jwt_and_documents_401(rsa_public):
         return {}
 
     schema = api.get_openapi_schema(path_prefix="")
-    assert schema["components"]["securitySchemes"]["Auth"] == {
+    assert schema["components"]["securitySchemes"]["Bearer"] == {
         "type": "http",
         "scheme": "bearer",
         "bearerFormat": "JWT",
     }
     operation = schema["paths"]["/p"]["get"]
-    assert operation["security"] == [{"Auth": []}]
+    assert operation["security"] == [{"Bearer": []}]
     assert "401" in operation["responses"]
 
 

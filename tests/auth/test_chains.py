@@ -153,12 +153,15 @@ def test_openapi_lists_combined_authenticators_as_alternatives(rsa_key, other_rs
         return {}
 
     schema = api.get_openapi_schema(path_prefix="")
-    assert schema["paths"]["/either"]["get"]["security"] == [{"IssuerA": []}, {"KeyAuth": []}]
+    # One scheme per credential: both issuers read the Bearer header; IssuerB's scope
+    # goes in the requirement.
+    key = "header.x-api-key"
+    assert schema["paths"]["/either"]["get"]["security"] == [{"Bearer": []}, {key: []}]
     assert schema["paths"]["/both"]["get"]["security"] == [
-        {"IssuerA": [], "IssuerB": []},
-        {"IssuerA": [], "KeyAuth": []},
+        {"Bearer": ["read"]},
+        {"Bearer": [], key: []},
     ]
     schemes = schema["components"]["securitySchemes"]
-    assert set(schemes) == {"IssuerA", "IssuerB", "KeyAuth"}
-    assert schemes["KeyAuth"] == {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+    assert set(schemes) == {"Bearer", key}
+    assert schemes[key] == {"type": "apiKey", "in": "header", "name": "X-API-Key"}
     assert "401" in schema["paths"]["/both"]["get"]["responses"]

@@ -204,10 +204,10 @@ def test_openapi_marks_secured_routes():
     paths = apis.per_method_api.get_openapi_schema(path_prefix="/")["paths"]
     assert "security" not in paths["/article/"]["get"]
     assert "security" not in paths["/article/{id}"]["get"]
-    assert paths["/article/"]["post"]["security"] == [{"JWTAuth": []}]
+    assert paths["/article/"]["post"]["security"] == [{"Bearer": []}]
     for method in ("patch", "delete"):
         operation = paths["/article/{id}/"][method]
-        assert operation["security"] == [{"JWTAuth": []}]
+        assert operation["security"] == [{"Bearer": []}]
         assert {"401", "403", "404"} <= set(map(str, operation["responses"]))
 
 
@@ -226,7 +226,10 @@ async def test_role_based_access_of_the_guide(user, bad):
     assert (await call(client, "create", as_("admin"))).status_code == 201
     assert (await call(client, "delete", as_("editor"))).status_code == 403
     assert (await call(client, "delete", as_("admin"))).status_code == 204
-    assert (await call(client, "update", {})).status_code == 200  # patch_auth left unset
+    # patch_auth left unset: PATCH falls back to post_auth (EditorAuth), never public.
+    expect_401(await call(client, "update", {}))
+    assert (await call(client, "update", as_("reader"))).status_code == 403
+    assert (await call(client, "update", as_("editor"))).status_code == 200
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)

@@ -326,8 +326,9 @@ async def test_viewsets_without_bulk_operations_have_no_bulk_routes():
     from tests.viewsets.apis import api
 
     client = TestAsyncClient(api)
-    with pytest.raises(Exception, match="Cannot resolve"):  # the test client's 404
-        await client.post("/article/bulk/", json=[])
+    response = await client.post("/article/bulk/", json=[])  # the viewset's JSON 404 / 405
+    assert response.status_code in (404, 405)
+    assert "detail" in response.json()
     assert "/api/article/bulk/" not in api.get_openapi_schema(path_prefix="/api/")["paths"]
 
 
@@ -358,9 +359,9 @@ def test_openapi_documents_the_bulk_routes_and_bodies():
         "patch": {"200", "409", "413", "422"},
         "delete": {"204", "409", "413", "422"},
     }
-    error = path["post"]["responses"][422]["content"]["application/json"]["schema"]
+    error = path["post"]["responses"]["422"]["content"]["application/json"]["schema"]
     assert error == {"$ref": f"{ref}BulkErrorBody"}
     partial = schema["paths"]["/article-partial/bulk/"]["post"]["responses"]
     assert set(map(str, partial)) == {"200", "413", "422"}
-    items = partial[200]["content"]["application/json"]["schema"]["items"]
+    items = partial["200"]["content"]["application/json"]["schema"]["items"]
     assert items == {"$ref": f"{ref}BulkOutcome"}

@@ -264,7 +264,7 @@ def test_openapi_documents_the_header_and_its_statuses():
     assert header["name"] == "Idempotency-Key"
     assert header["required"] is False
     assert header["schema"]["pattern"].startswith("^")
-    assert {201, 409, 422, 503} <= set(operation["responses"])
+    assert {"201", "409", "422", "503"} <= set(map(str, operation["responses"]))
 
 
 def test_a_bad_configuration_is_refused():

@@ -173,5 +173,5 @@ async def test_put_auth_of_its_own(user, good, bad):
     ).status_code == 200
     assert (await Tag.objects.aget(pk=tag.pk)).name == "v"
     paths = apis_writes.auth_api.get_openapi_schema(path_prefix="/")["paths"]
-    assert paths["/tag/{id}/"]["put"]["security"] == [{"RoleAdminAuth": []}]
-    assert paths["/tag/{id}/"]["patch"]["security"] == [{"JWTAuth": []}]
+    assert paths["/tag/{id}/"]["put"]["security"] == [{"Bearer": []}]
+    assert paths["/tag/{id}/"]["patch"]["security"] == [{"Bearer": []}]
