@@ -12,6 +12,7 @@ ninja reads the views' annotations at run time: this module does not postpone th
 """
 
 import hashlib
+from collections.abc import Awaitable
 from typing import Any
 
 import orjson
@@ -83,8 +84,12 @@ def _login_schema(username_field: str) -> type[Schema]:
     return create_model("TokenObtainIn", __base__=_Strict, **fields)
 
 
-def _unavailable(exc: StoreUnavailable) -> KeysUnavailable:
-    return KeysUnavailable("Revocation service unavailable", retry_after=5)
+async def _stored(operation: Awaitable[Any]) -> Any:
+    """``operation``'s result; a store that cannot answer is a 503 with Retry-After."""
+    try:
+        return await operation
+    except StoreUnavailable as exc:
+        raise KeysUnavailable("Revocation service unavailable", retry_after=5) from exc
 
 
 def token_router(
@@ -153,10 +158,7 @@ def token_router(
         )
         if user is None:
             raise InvalidToken(BAD_CREDENTIALS)
-        try:
-            return _answer(await issuer.issue(user), response)
-        except StoreUnavailable as exc:
-            raise _unavailable(exc) from exc
+        return _answer(await _stored(issuer.issue(user)), response)
 
     @router.post(
         "/token/refresh/",
@@ -168,10 +170,7 @@ def token_router(
     async def refresh(request: HttpRequest, payload: RefreshIn, response: HttpResponse):
         """Consume a refresh token and answer a new pair; a replayed one ends the session."""
         token = _refresh_token(request, payload)
-        try:
-            return _answer(await issuer.refresh(token), response)
-        except StoreUnavailable as exc:
-            raise _unavailable(exc) from exc
+        return _answer(await _stored(issuer.refresh(token)), response)
 
     @router.post(
         "/token/revoke/",
@@ -184,10 +183,7 @@ def token_router(
         """Revoke the refresh token's session, and the access token in Authorization."""
         token = _refresh_token(request, payload)
         scheme, _, access = request.headers.get("Authorization", "").partition(" ")
-        try:
-            await issuer.revoke(token, access.strip() if scheme.lower() == "bearer" else None)
-        except StoreUnavailable as exc:
-            raise _unavailable(exc) from exc
+        await _stored(issuer.revoke(token, access.strip() if scheme.lower() == "bearer" else None))
         if cookies:
             delete_jwt_cookie(response, name=ACCESS_COOKIE)
             delete_jwt_cookie(response, name=REFRESH_COOKIE, path=refresh_cookie_path)
