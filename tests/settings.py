@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "tests.testapp",
     "ninja_aio.contrib.revocation",
+    "docs.examples.tutorial.blog",  # the tutorial's app (tests/docs/test_tutorial.py)
 ]
 # Fast hashing for the login tests (never in production).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
