@@ -44,6 +44,8 @@ ClaimsHook = Callable[[Any], Mapping[str, Any]]
 
 @dataclass(frozen=True)
 class TokenPair:
+    """An access token and a refresh token, with their lifetimes in seconds."""
+
     access: str
     refresh: str
     access_expires_in: int

@@ -44,6 +44,9 @@ def family_key(family: str) -> str:
 
 @runtime_checkable
 class RevocationStore(Protocol):
+    """What a revocation store provides; every method raises ``StoreUnavailable`` when
+    its backend cannot answer."""
+
     async def revoke(self, key: str, expires_at: float) -> None: ...
 
     async def is_revoked(self, *keys: str) -> bool: ...

@@ -18,7 +18,6 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from ninja.testing import TestAsyncClient
 
-import tests.viewsets.apis  # noqa: F401  (the test app's models claim their schema names first)
 from ninja_aio.testing import TokenFactory, generate_key
 
 TUTORIAL = Path(__file__).resolve().parents[2] / "docs" / "examples" / "tutorial"
