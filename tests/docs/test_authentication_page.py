@@ -149,11 +149,15 @@ async def test_custom_validation_and_api_keys(ada):
     assert (await client.get("/either", headers={"X-API-Key": "nope"})).status_code == 401
 
 
+# --8<-- [start:mock]
 async def test_mocking_auth_handler_as_the_guide_does(ada):
     client = TestAsyncClient(auth_handlers.api)
     with patch("docs.examples.auth_handlers.JWTAuth.auth_handler") as mock_auth:
         mock_auth.return_value = ada
         assert (await client.get("/me")).json() == {"username": "ada"}
+
+
+# --8<-- [end:mock]
 
 
 urlpatterns = [path("api/", auth_cookie.api.urls)]

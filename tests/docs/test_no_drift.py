@@ -43,15 +43,26 @@ def names(path: str) -> set[str]:
     return dotted | {'"' + '" / "'.join(parts[:n]) + '"' for n in range(3, len(parts) + 1)}
 
 
-def tested_names() -> str:
+def expand_imports(text: str) -> str:
+    """``from a.b import c, d`` also names ``a.b.c`` and ``a.b.d``."""
+    found = re.findall(r"^\s*from\s+([\w.]+)\s+import\s+(?:\(([\w\s,]+)\)|([\w ,]+))", text, re.M)
+    dotted = [
+        f"{module}.{name.strip()}"
+        for module, grouped, plain in found
+        for name in (grouped or plain).split(",")
+    ]
+    return text + "\n" + "\n".join(dotted)
+
+
+def executed_text() -> str:
     """The text of tests/docs/, plus that of every example they import, transitively."""
-    text = "\n".join(p.read_text() for p in TESTS.glob("*.py"))
+    text = expand_imports("\n".join(p.read_text() for p in TESTS.glob("*.py")))
     pending = {str(p.relative_to(ROOT)) for p in (DOCS / "examples").rglob("*.py")}
     found = True
     while found:
         found = {path for path in pending if is_tested(path, text)}
         pending -= found
-        text += "\n".join((ROOT / path).read_text() for path in sorted(found))
+        text += expand_imports("\n".join((ROOT / path).read_text() for path in sorted(found)))
     return text
 
 
@@ -78,7 +89,7 @@ def test_the_rule_sees_complete_examples():
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
 def test_complete_examples_are_included_tested_files(page):
-    tests_text = tested_names()
+    tests_text = executed_text()
     problems = []
     for line, body in python_blocks(page.read_text()):
         paths = includes(body)
@@ -98,7 +109,10 @@ def test_every_example_file_is_on_a_page():
     examples = {
         str(p.relative_to(ROOT))
         for p in (DOCS / "examples").rglob("*.py")
-        if p.name != "__init__.py" and "migrations" not in p.parts and "__pycache__" not in p.parts
+        # manage.py is startproject's, unchanged; migrations are makemigrations' output
+        if p.name not in ("__init__.py", "manage.py")
+        and "migrations" not in p.parts
+        and "__pycache__" not in p.parts
     }
     assert sorted(examples - shown) == []
 
@@ -109,4 +123,13 @@ def test_the_readme_examples_are_tested_files():
     for line, body in python_blocks(readme):
         matches = [p for p, text in examples.items() if text == body]
         assert matches, f"README.md line {line}: not the text of a file under docs/examples/"
-        assert is_tested(str(matches[0].relative_to(ROOT)), tested_names())
+        assert is_tested(str(matches[0].relative_to(ROOT)), executed_text())
+
+
+def test_getting_started_shows_the_readme_commands():
+    readme = (ROOT / "README.md").read_text()
+    page = (DOCS / "getting-started.md").read_text()
+    commands = re.findall(r"^```bash\n(.*?)^```", readme, re.M | re.S)[:2]
+    assert len(commands) == 2
+    for command in commands:
+        assert f"```bash\n{command}```" in page
