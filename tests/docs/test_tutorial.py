@@ -157,7 +157,9 @@ asyncio.run(main())
 
 def test_the_project_checks_migrates_and_serves_swagger_ui(tmp_path):
     project = tmp_path / "tutorial"
-    shutil.copytree(TUTORIAL, project, ignore=shutil.ignore_patterns("__pycache__", "keys"))
+    shutil.copytree(
+        TUTORIAL, project, ignore=shutil.ignore_patterns("__pycache__", "keys", "db.sqlite3")
+    )
     _run(project, "-m", "ninja_aio", "keygen", "--out", "keys")
     _run(project, "manage.py", "check")
     # the migration shipped with the page is exactly what the models need
