@@ -179,5 +179,13 @@ def test_the_project_checks_migrates_and_serves_swagger_ui(tmp_path):
         "--aud",
         "blog-api",
     ).strip()
+    # the routes table the page shows is the command's output
+    routes = _run(project, "-m", "ninja_aio", "routes", "--settings", "blogproject.settings")
+    page = (TUTORIAL.parents[1] / "tutorial.md").read_text()
+    shown = page.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    assert [line for line in shown if line != "..."] == [
+        line for line in routes.splitlines() if line in shown
+    ]
+    assert len(shown) > 5
     (project / "serve.py").write_text(SERVE)
     assert _run(project, "serve.py", token).startswith("ok {'id': 1, 'name': 'django'}")
