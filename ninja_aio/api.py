@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import IntegrityError, models
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -43,6 +44,7 @@ class NinjaAIO(NinjaAPI):
         self.add_exception_handler(AuthenticationError, self._chain_exhausted)
         self.add_exception_handler(IntegrityError, self._conflict)
         self.add_exception_handler(HttpError, self._http_error)
+        self.add_exception_handler(SuspiciousOperation, self._suspicious)
 
     def viewset(self, model: type[models.Model], **attrs: Any) -> Callable[[V], V]:
         """Class decorator: register an ``APIViewSet`` subclass for ``model`` on this api.
@@ -66,6 +68,16 @@ class NinjaAIO(NinjaAPI):
             error = {"loc": ["body"], "msg": str(exc.__cause__), "type": "json_invalid"}
             return self.create_response(request, {"detail": [error]}, status=422)
         return self.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+    def _suspicious(self, request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        """A request Django refuses while reading it (a body past ``DATA_UPLOAD_MAX_MEMORY_SIZE``,
+        too many fields): 413 or 400 in the ``{"detail"}`` shape, not Django's HTML page."""
+        logger.info("refused request: %s", exc)
+        if isinstance(exc, RequestDataTooBig):
+            return self.create_response(
+                request, {"detail": "The request body is too large"}, status=413
+            )
+        return self.create_response(request, {"detail": "Bad request"}, status=400)
 
     def _conflict(self, request: HttpRequest, exc: IntegrityError) -> HttpResponse:
         """A unique / integrity violation that reached the api (custom views): 409."""

@@ -1,11 +1,12 @@
 """Wrong methods and unroutable paths answer in the ``{"detail": ...}`` shape, as JSON."""
 
 import pytest
-from django.test import AsyncClient
+from asgiref.sync import sync_to_async
+from django.test import AsyncClient, Client
 
-from tests.testapp.models import Author
+from tests.testapp.models import AllTypes, Author
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def is_json_detail(response, status):
@@ -78,3 +79,19 @@ async def test_asgi_serving_gives_the_same_answers(settings):
     assert (await client.options("/api/ping")).status_code == 204
     missing = await client.get("/api/author/-1")
     assert (missing.status_code, missing.json()) == (404, {"detail": "Not Found"})
+
+
+@pytest.mark.parametrize("serve", ["wsgi", "asgi"])
+async def test_a_body_past_the_upload_limit_is_a_json_413(settings, serve):
+    settings.ROOT_URLCONF = "tests.openapi.apis"
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = {"name": "x" * 2000}
+    if serve == "asgi":
+        response = await AsyncClient().post("/api/alltypes/", body, content_type="application/json")
+    else:
+        client = Client()
+        response = await sync_to_async(client.post)(
+            "/api/alltypes/", body, content_type="application/json"
+        )
+    assert is_json_detail(response, 413) == "The request body is too large"
+    assert await AllTypes.objects.acount() == 0
