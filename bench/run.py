@@ -251,7 +251,6 @@ def main(argv: list[str] | None = None) -> int:
                     args.scenarios,
                     token,
                     max(2, args.rounds // 2),
-                    args.requests * 4,
                     args.seconds,
                     args.connections,
                     allowed,
