@@ -13,13 +13,15 @@ Everything else (status, every other key and value, list order, the pagination e
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
 import statistics
+import subprocess
 from typing import Any
 
-from scenarios import IMPLEMENTATIONS, TITLES, Scenario
+from scenarios import BY_NAME, IMPLEMENTATIONS, TITLES, Scenario
 
 WRITE_STAMPS = ("created_at", "updated_at")
 
@@ -90,7 +92,25 @@ def machine() -> dict[str, Any]:
         "load": " ".join(f"{v:.2f}" for v in os.getloadavg()),
         "system": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
+        "commit": _commit(),
     }
+
+
+def _commit() -> str:
+    """This repository's commit (and whether the tree had changes), if git is there."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        head = subprocess.run(
+            ["git", "-C", root, "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", root, "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "?"
+    return f"{head}{' (modified)' if dirty else ''}" or "?"
 
 
 def _summary(samples: list[dict], key: str) -> float:
@@ -101,10 +121,17 @@ def _ratio(other: float | None, ours: float | None) -> str:
     return f"{other / ours:.2f}x" if other and ours else "n/a"
 
 
+def _spread(ours: list[dict], theirs: list[dict], key: str, server: bool) -> str:
+    """The ratio's range over the rounds (each round pairs the implementations)."""
+    pairs = [(o[key], t[key]) for o, t in zip(ours, theirs, strict=False) if o[key] and t[key]]
+    ratios = [o / t if server else t / o for o, t in pairs]
+    return f" ({min(ratios):.2f}-{max(ratios):.2f})" if len(ratios) > 1 else ""
+
+
 def _timing_table(samples: dict[str, dict[str, list]], impls: list[str], server: bool) -> list:
     others = [i for i in impls if i != "ours"]
     head = ["scenario", *(f"{i} median (ms)" for i in impls), *(f"{i} req/s" for i in impls)]
-    head += [f"vs {i}" for i in others]
+    head += [f"vs {i} (range over rounds)" for i in others]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, by_impl in samples.items():
         median = {i: _summary(by_impl[i], "median") if i in by_impl else None for i in impls}
@@ -113,10 +140,12 @@ def _timing_table(samples: dict[str, dict[str, list]], impls: list[str], server:
         cells += [f"{median[i] * 1e3:.2f}" if median[i] else "n/a" for i in impls]
         cells += [f"{rate[i]:.0f}" if rate[i] else "n/a" for i in impls]
         # in process: latency ratio; on the server: throughput ratio (both > 1 = ours faster)
-        cells += [
-            _ratio(rate["ours"], rate[i]) if server else _ratio(median[i], median["ours"])
-            for i in others
-        ]
+        for i in others:
+            ratio = _ratio(rate["ours"], rate[i]) if server else _ratio(median[i], median["ours"])
+            if i in by_impl and "ours" in by_impl:
+                key = "throughput" if server else "median"
+                ratio += _spread(by_impl["ours"], by_impl[i], key, server)
+            cells.append(ratio)
         every = [sample for impl_samples in by_impl.values() for sample in impl_samples]
         failed = sum(sample.get("failed", 0) for sample in every)
         if failed:
@@ -127,13 +156,15 @@ def _timing_table(samples: dict[str, dict[str, list]], impls: list[str], server:
     return lines
 
 
-def markdown(results: dict, args: Any) -> str:
+def markdown(results: dict) -> str:
+    """The report of one run (``results`` as ``run.py --json`` writes them)."""
+    args = argparse.Namespace(**results["settings"])
     impls = [i for i in IMPLEMENTATIONS if i in args.impls]
     out = ["## Correctness and SQL statements per request", ""]
     head = ["scenario", *(f"same JSON as ours: {i}" for i in impls if i != "ours")]
     head.append(f"statements ({' / '.join(impls)})")
     out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for spec in args.scenarios:
+    for spec in (BY_NAME[name] for name in args.scenarios):
         check = results["check"][spec.name]
         cells = [spec.title]
         for impl in impls[1:]:
@@ -167,6 +198,7 @@ def markdown(results: dict, args: Any) -> str:
     m = results["machine"]
     out += [
         "",
+        f"ninja_aio at commit {m.get('commit', '?')}.",
         f"Machine: {m['cpu']}, {m['cores']} logical cores, {m['system']}, Python {m['python']};"
         f" load average {m['load']} before, {m.get('load_after', '?')} after.",
         f"Sizes: {results['sizes']}; rounds {args.rounds}, {args.requests} requests per"

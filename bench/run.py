@@ -41,6 +41,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PUBLISHED = "django-ninja-aio-crud==3.0.1"
 #: Requests per second no implementation reaches here (the server rounds' count bound).
 MAX_RATE = 2000
+#: What the report states about how the run was made.
+SETTINGS = ("impls", "rounds", "requests", "seconds", "connections")
 VENV = os.path.join(HERE, ".venvs", "published-3.0.1")
 
 
@@ -207,10 +209,11 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, help="time cap per server round")
     parser.add_argument("--connections", type=int, default=8, help="server phase concurrency")
     parser.add_argument("--json", help="also write the raw results to this file")
+    parser.add_argument("--from-json", help="print the report of a run saved with --json")
     args = parser.parse_args(argv)
     quick = args.quick or args.tiny
     args.sizes = TINY if args.tiny else QUICK if args.quick else FULL
-    args.rounds = args.rounds or (2 if quick else 6)
+    args.rounds = args.rounds or (2 if quick else 8)
     args.requests = args.requests or (20 if quick else 150)
     args.seconds = args.seconds or (1.0 if quick else 3.0)
     names = [n for group in args.scenario or [] for n in group.split(",") if n]
@@ -226,7 +229,14 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    results: dict[str, Any] = {"sizes": asdict(args.sizes), "machine": report.machine()}
+    if args.from_json:
+        with open(args.from_json) as handle:
+            print(report.markdown(json.load(handle)))
+        return 0
+    settings = {name: getattr(args, name) for name in SETTINGS}
+    settings["scenarios"] = [s.name for s in args.scenarios]
+    results: dict[str, Any] = {"sizes": asdict(args.sizes), "settings": settings}
+    results["machine"] = report.machine()
     with tempfile.TemporaryDirectory(prefix="ninja-aio-bench-") as workdir:
         token = make_token(workdir)
         workers: dict[str, Worker] = {}
@@ -261,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             for worker in workers.values():
                 worker.close()
     results["machine"]["load_after"] = report.machine()["load"]
-    print(report.markdown(results, args))
+    print(report.markdown(results))
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(results, handle, indent=1, default=str)

@@ -51,7 +51,7 @@ EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def configure(impl: str, workdir: str) -> types.ModuleType:
-    """Django settings for ``impl``: one SQLite file, no middleware, persistent connection."""
+    """Django settings for ``impl``: one SQLite file, no middleware."""
     if impl != "published":
         sys.path.insert(1, ROOT)  # demo/ and this repo's ninja_aio
     settings.configure(
@@ -68,12 +68,13 @@ def configure(impl: str, workdir: str) -> types.ModuleType:
             "default": {
                 "ENGINE": "django.db.backends.sqlite3",
                 "NAME": os.path.join(workdir, f"{impl}.sqlite3"),
-                "CONN_MAX_AGE": None,
-                # what Django recommends for concurrent writers on SQLite
+                # Django's default: each request (a thread of its own under ASGI) connects
+                "CONN_MAX_AGE": 0,
+                # what Django recommends for concurrent writers on SQLite (and WAL, below)
                 "OPTIONS": {
                     "transaction_mode": "IMMEDIATE",
                     "timeout": 30,
-                    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                    "init_command": "PRAGMA synchronous=NORMAL;",
                 },
             }
         },
@@ -86,10 +87,12 @@ def configure(impl: str, workdir: str) -> types.ModuleType:
 def seed(models: tuple, sizes: Sizes) -> list[int]:
     """The same rows in every implementation's database; returns the articles' keys."""
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
 
     author_model, tag_model, article_model, user_model = models
     call_command("migrate", run_syncdb=True, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode=WAL")  # kept in the file, for every connection
     with transaction.atomic():
         user = user_model.objects.create(username="bench")
         authors = author_model.objects.bulk_create(
