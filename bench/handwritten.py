@@ -9,8 +9,8 @@ tags by ``pk``), renders the author's ``created_by`` as a key, and renders datet
 orjson (ISO, microseconds, ``+00:00``) where ninja's default encoder truncates to
 milliseconds.
 
-Used by ``bench/run.py`` (through ``bench/worker.py``) and ``bench/viewset_overhead.py``;
-import it after Django is set up with the ``demo`` app installed.
+Used by ``bench/run.py`` (through ``bench/worker.py``); import it after Django is set up
+with the ``demo`` app installed.
 """
 
 from __future__ import annotations
@@ -85,6 +85,12 @@ class ArticlePatch(Schema):
     title: str | None = Field(None, max_length=200)
     body: str | None = None
     tags: list[int] | None = None
+
+
+class ArticlePut(Schema):
+    title: str = Field(max_length=200)
+    body: str
+    tags: list[int]
 
 
 class JoseBearer(HttpBearer):
@@ -181,6 +187,23 @@ def build_api(
         if tags is not None:
             await article.tags.aset(tags)
             article = await articles().aget(pk=id)
+        return article
+
+    @api.put("/article/{int:id}/", response=ArticleOut)
+    async def article_put(request, id: int, payload: ArticlePut):
+        article = await aget_object_or_404(Article.objects.select_related("author"), pk=id)
+        tags = [tag async for tag in Tag.objects.filter(pk__in=payload.tags).order_by("pk")]
+        if len(tags) != len(set(payload.tags)):
+            raise HttpError(422, "unknown tag")
+        article.title, article.body = payload.title, payload.body
+
+        def write() -> None:
+            with transaction.atomic():
+                article.save(update_fields=["title", "body", "updated_at"])
+                article.tags.set(tags)
+
+        await sync_to_async(write)()
+        article._prefetched_objects_cache = {"tags": tags}
         return article
 
     @api.delete("/article/{int:id}/", response={204: None})

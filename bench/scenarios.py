@@ -92,6 +92,14 @@ def _patch(i: int, sizes: Sizes) -> dict[str, Any]:
     return {"title": f"patched title {i}", "body": f"patched body {i}"}
 
 
+def _put(i: int, sizes: Sizes) -> dict[str, Any]:
+    return {
+        "title": f"replaced {i}",
+        "body": f"replaced body {i}",
+        "tags": _new_tagged(i, sizes)["tags"],
+    }
+
+
 def _bulk(i: int, sizes: Sizes) -> list[dict[str, Any]]:
     return [_new_tagged(i * sizes.bulk + j, sizes) for j in range(sizes.bulk)]
 
@@ -108,6 +116,15 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("retrieve", "retrieve (nested author + tags)", "GET", "/api/article/{id}"),
     Scenario("create", "create (FK)", "POST", "/api/article/", 201, _new_article),
     Scenario("patch", "patch two fields", "PATCH", "/api/article/{id}/", 200, _patch),
+    Scenario(
+        "put",
+        "put (two fields + 2 tags)",
+        "PUT",
+        "/api/article/{id}/",
+        200,
+        _put,
+        impls=("ours", "hand"),
+    ),
     Scenario("delete", "delete", "DELETE", "/api/article/{id}/", 204, rows="fresh"),
     Scenario(
         "create_tags",
