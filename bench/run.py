@@ -35,7 +35,17 @@ from typing import Any
 
 import load
 import report
-from scenarios import FULL, IMPLEMENTATIONS, QUICK, SCENARIOS, TINY, Scenario, Sizes
+from scenarios import (
+    AUDIENCE,
+    FULL,
+    IMPLEMENTATIONS,
+    ISSUER,
+    QUICK,
+    SCENARIOS,
+    TINY,
+    Scenario,
+    Sizes,
+)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PUBLISHED = "django-ninja-aio-crud==3.0.1"
@@ -119,7 +129,7 @@ def make_token(workdir: str) -> str:
     with open(os.path.join(workdir, "public.jwk"), "w") as handle:
         json.dump(key.as_dict(private=False), handle)
     now = int(time.time())
-    claims = {"sub": "bench-user", "iss": "https://issuer.bench", "aud": "bench-api"}
+    claims = {"sub": "bench-user", "iss": ISSUER, "aud": AUDIENCE}
     claims |= {"iat": now, "exp": now + 6 * 3600}
     return jwt.encode({"alg": "RS256", "kid": "bench"}, claims, key)
 

@@ -20,6 +20,9 @@ TITLES = {
     "published": "django-ninja-aio-crud 3.0.1",
 }
 
+#: The tokens' issuer and audience, which every implementation's authenticator requires.
+ISSUER, AUDIENCE = "https://issuer.bench", "bench-api"
+
 
 @dataclass(frozen=True)
 class Sizes:

@@ -28,10 +28,9 @@ from typing import Any
 
 import django
 from django.conf import settings
-from scenarios import BY_NAME, Scenario, Sizes
+from scenarios import AUDIENCE, BY_NAME, ISSUER, Scenario, Sizes
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ISSUER, AUDIENCE = "https://issuer.bench", "bench-api"
 #: The module that builds each implementation's API (``build()``, ``models()``), and the
 #: Django app holding its models.
 MODULES = {"ours": "impl_ours", "hand": "handwritten", "published": "impl_published.api"}
@@ -175,8 +174,11 @@ class Worker:
         )
         return [row.pk for row in rows]
 
-    def _keys(self, scenario: Scenario, count: int) -> list[int]:
-        return self._fresh_rows(count) if scenario.rows == "fresh" else self.keys
+    def _requests(self, spec: Scenario, count: int) -> list[tuple[str, str, Any]]:
+        """The first ``count`` requests of ``spec`` on this implementation's paths."""
+        keys = self._fresh_rows(count) if spec.rows == "fresh" else self.keys
+        path = self.paths.get(spec.name)
+        return [spec.request(i, keys, self.sizes, path) for i in range(count)]
 
     def _state(self) -> dict[int, list]:
         """Every article as plain values (timestamps left out): what a write changed."""
@@ -208,7 +210,7 @@ class Worker:
         from django.db.backends.signals import connection_created
 
         spec = BY_NAME[scenario]
-        keys = self._keys(spec, count)
+        requests = self._requests(spec, count)
         before = self._state()
         statements: list[str] = []
 
@@ -222,10 +224,7 @@ class Worker:
         async def run() -> list[dict]:
             answers = []
             async with self._client(token if spec.auth else None) as client:
-                for i in range(count):
-                    method, path, body = spec.request(
-                        i, keys, self.sizes, self.paths.get(spec.name)
-                    )
+                for method, path, body in requests:
                     statements.clear()
                     response = await client.request(method, path, json=body)
                     answers.append(
@@ -256,10 +255,7 @@ class Worker:
     def op_time(self, scenario: str, count: int, token: str) -> dict:
         """Time ``count`` requests one after the other, in process (httpx ASGITransport)."""
         spec = BY_NAME[scenario]
-        keys = self._keys(spec, count)
-        requests = [
-            spec.request(i, keys, self.sizes, self.paths.get(spec.name)) for i in range(count)
-        ]
+        requests = self._requests(spec, count)
 
         async def run() -> list[float]:
             latencies = []
@@ -278,13 +274,7 @@ class Worker:
 
     def op_requests(self, scenario: str, count: int) -> dict:
         """The next ``count`` requests of ``scenario`` for an outside load generator."""
-        spec = BY_NAME[scenario]
-        keys = self._keys(spec, count)
-        return {
-            "requests": [
-                spec.request(i, keys, self.sizes, self.paths.get(spec.name)) for i in range(count)
-            ]
-        }
+        return {"requests": self._requests(BY_NAME[scenario], count)}
 
     def op_restore(self) -> dict:
         """Drop the rows writes added, so that every round starts from the seeded table."""
