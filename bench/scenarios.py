@@ -107,7 +107,6 @@ def _bulk(i: int, sizes: Sizes) -> list[dict[str, Any]]:
     return [_new_tagged(i * sizes.bulk + j, sizes) for j in range(sizes.bulk)]
 
 
-# --8<-- [start:scenarios]
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "list",
@@ -150,5 +149,4 @@ SCENARIOS: tuple[Scenario, ...] = (
         impls=("ours", "hand"),
     ),
 )
-# --8<-- [end:scenarios]
 BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}
