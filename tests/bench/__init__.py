@@ -1,0 +1,1 @@
+"""The benchmark harness (bench/run.py) cannot rot: its check phase runs in the suite."""
