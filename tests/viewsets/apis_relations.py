@@ -3,7 +3,7 @@
 from ninja_aio import NinjaAIO
 from ninja_aio.views import APIViewSet
 from tests.guide import EditorAuth, JWTAuth, RoleAdminAuth
-from tests.testapp.models import Article, Board, Doc, Folder, Role, Tag
+from tests.testapp.models import Article, Author, Board, Doc, Folder, Note, Role, Tag
 from tests.viewsets.apis import TenantAuth
 
 # -- no auth: behaviour -------------------------------------------------------------------
@@ -21,9 +21,9 @@ class TagViewSet(APIViewSet):
     """The other side of ``Article.tags`` (a reverse many-to-many)."""
 
 
-@api.viewset(Folder, relations=["doc_set"])
-class FolderViewSet(APIViewSet):
-    """A reverse foreign key that may be null (``Doc.folder``); no scope without a tenant."""
+@api.viewset(Note, api_route_path="note", relations=["labels"])
+class NoteViewSet(APIViewSet):
+    """A reverse foreign key that may be null (``NoteLabel.note``), to a plain model."""
 
 
 @api.viewset(Role, relations=["permissions"], pagination_class=None)
@@ -48,8 +48,8 @@ class PublicRelationTagViewSet(APIViewSet):
     relation_auth = {"articles": None}  # declared public, reading and changing
 
 
-@auth_api.viewset(Folder, api_route_path="folder", relations=["doc_set"])
-class WriteGuardedFolderViewSet(APIViewSet):
+@auth_api.viewset(Author, relations=["articles"])
+class WriteGuardedAuthorViewSet(APIViewSet):
     """Public reads; only ``post_auth`` declared: changing a relation is not public."""
 
     get_auth = None

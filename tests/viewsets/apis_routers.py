@@ -1,5 +1,7 @@
 """APIs of the router tests (issue 9, item 7): two versions of the same models."""
 
+from django.urls import path
+
 from ninja_aio import NinjaAIO
 from ninja_aio.models import Serializer
 from ninja_aio.views import APIRouter, APIViewSet, action
@@ -69,3 +71,6 @@ class TagV2ViewSet(APIViewSet):
 @api.viewset(Tag)  # the same model at the api's root, outside any version
 class TagViewSet(APIViewSet):
     pass
+
+
+urlpatterns = [path("api/", api.urls)]  # for the routes command
