@@ -368,8 +368,11 @@ def _apply(
 
 
 def add_relation_routes(viewset: Any) -> None:
-    """Register the ``GET`` and ``POST`` routes of each of the viewset's ``relations``."""
+    """Register the ``GET`` route of each of the viewset's ``relations``, and its ``POST``
+    route when the viewset updates rows (``"update"`` in ``operations``)."""
+    changes = "update" in viewset.operations  # a read-only viewset changes no relation
     for relation in viewset._relations.values():
         routes = _Routes(viewset, relation)
         routes.add_list()
-        routes.add_change()
+        if changes:
+            routes.add_change()

@@ -74,3 +74,8 @@ class TenantFolderViewSet(APIViewSet):
 @tenant_api.viewset(Board, auth=[TenantAuth()], relations=["memos", "cards"])
 class BoardViewSet(APIViewSet):
     """A global row relating tenant-scoped memos (M2M) and cards (reverse FK, not null)."""
+
+
+@api.viewset(Tag, api_route_path="tag-read-only", relations=["articles"], operations=("list",))
+class ReadOnlyTagViewSet(APIViewSet):
+    """No ``update`` operation: the relation can be read, not changed."""

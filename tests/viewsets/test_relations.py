@@ -280,3 +280,14 @@ def test_openapi_documents_both_routes():
     answer = route["post"]["responses"]["200"]["content"]["application/json"]["schema"]
     answer = schema["components"]["schemas"][answer["$ref"].split("/")[-1]]
     assert set(answer["properties"]) == {"added", "removed", "refused"}
+
+
+async def test_a_viewset_without_update_gets_no_change_route(client):
+    (tag,) = await tags(1)
+    article = await f.article("a")
+    await article.tags.aadd(tag)
+    response = await client.get(f"/tag-read-only/{tag.pk}/articles/")
+    assert [a["id"] for a in response.json()["items"]] == [article.pk]
+    response = await client.post(f"/tag-read-only/{tag.pk}/articles/", json={"remove": [1]})
+    assert response.status_code == 405
+    assert await linked(article) == [tag.pk]
