@@ -19,6 +19,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import HttpRequest
 from ninja import Body, Path, Query, Schema
@@ -26,7 +27,6 @@ from ninja.errors import ConfigError, HttpError, ValidationError
 from pydantic import ConfigDict, SkipValidation, create_model
 from pydantic import ValidationError as PydanticValidationError
 
-from ninja_aio.models.bulk import _lookup_keys
 from ninja_aio.models.config import SchemaConfig
 from ninja_aio.models.fields import storable_pk_type
 from ninja_aio.models.hooks import set_request
@@ -80,13 +80,17 @@ class Relation:
 
 
 def _to_many(model: type[models.Model]) -> dict[str, Any]:
-    """The model's to-many relations by accessor name (``tags``, ``articles``)."""
+    """The model's to-many relations by accessor name (``tags``, ``articles``): forward
+    and reverse many-to-many, reverse foreign keys; hidden ones (``related_name="+"``)
+    have no accessor and are left out."""
     found = {}
     for f in model._meta.get_fields():
-        if not f.is_relation or f.related_model is None:
-            continue
-        if f.many_to_many or f.one_to_many:
-            name = f.name if f.concrete else f.get_accessor_name()
+        if isinstance(f, models.ManyToManyField):
+            found[f.name] = f
+        elif isinstance(f, models.ManyToManyRel | models.ManyToOneRel) and not isinstance(
+            f, models.OneToOneRel
+        ):
+            name = f.get_accessor_name()
             if name:
                 found[name] = f
     return found
@@ -96,6 +100,8 @@ def relations_of(viewset: Any) -> dict[str, Relation]:
     """The viewset's ``relations``, checked: unknown names, relations that are not
     to-many and ``relation_auth`` for an undeclared relation are a ``ConfigError``."""
     model, owner = viewset.model, type(viewset).__name__
+    if isinstance(viewset.relations, str):
+        raise ConfigError(f"{owner}: relations is a list of names, not a string")
     wanted = list(viewset.relations or ())
     candidates = _to_many(model)
     result = {}
@@ -104,13 +110,11 @@ def relations_of(viewset: Any) -> dict[str, Relation]:
         if f is None:
             try:
                 kind = type(model._meta.get_field(name)).__name__
-            except Exception:
+            except FieldDoesNotExist:
                 kind = None
             what = f"is a {kind}, not a to-many relation" if kind else "is not a field"
             raise ConfigError(f"{owner}: relations: {model.__name__}.{name} {what}")
-        reverse_fk = f.field if f.one_to_many and not f.concrete else None
-        if f.one_to_many and f.concrete:  # a generic relation: no plain key to link by
-            raise ConfigError(f"{owner}: relations: {model.__name__}.{name} is not supported")
+        reverse_fk = f.field if isinstance(f, models.ManyToOneRel) else None
         result[name] = Relation(name, f, f.related_model, reverse_fk)
     stray = set(viewset.relation_auth or {}) - set(result)
     if stray:
@@ -328,7 +332,7 @@ def _apply(
 ) -> dict[str, Any]:
     """Link ``add`` and unlink ``remove`` (sync, inside the transaction); what was refused."""
     add, remove, refused = _sort(add, remove)
-    keys = _lookup_keys(relation.model, [*add, *remove])
+    keys = [*add, *remove]  # typed by the related key: each fits its column
     visible = set(scope.filter(pk__in=keys).values_list("pk", flat=True)) if keys else set()
     manager = getattr(parent, relation.name)
     linked = set(manager.filter(pk__in=visible).values_list("pk", flat=True)) if visible else set()

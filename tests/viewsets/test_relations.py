@@ -254,6 +254,7 @@ async def test_change_costs_a_bounded_number_of_queries(client, count_queries):
         ({"relations": ["author"]}, "Article.author is a ForeignKey, not a to-many relation"),
         ({"relations": ["title"]}, "is a CharField, not a to-many relation"),
         ({"relations": ["tags"], "relation_auth": {"comments": None}}, "undeclared relations"),
+        ({"relations": "tags"}, "not a string"),
     ],
 )
 def test_relations_are_checked_when_the_viewset_is_built(attrs, message):
