@@ -175,3 +175,19 @@ def test_routes_command_names_the_router_as_the_source():
     assert ("POST", "/api/v1/article/{id}/tags/", "JWTAuth (router)") in rows
     assert ("GET", "/api/v1/article/", "public (get_auth = None)") in rows
     assert ("PATCH", "/api/v2/article/{id}/", "EditorAuth (post_auth)") in rows
+
+
+async def test_a_version_serializer_does_not_replace_the_models_own_where_it_is_nested():
+    """``ArticleV1`` (a ``Serializer`` of the ``ModelSerializer`` Article) is declared by the
+    router API; a comment elsewhere still nests the article's own read schema."""
+    from ninja_aio.models.spec import spec_for
+    from tests.testapp.models import Comment
+    from tests.viewsets import apis_relations
+
+    assert spec_for(Article) is Article._ninja_aio_spec()
+    article = await f.article("nested", body="kept")
+    comment = await Comment.objects.acreate(article=article, text="c")
+    response = await TestAsyncClient(apis_relations.api).get(f"/article/{article.pk}/comments/")
+    (item,) = response.json()["items"]
+    assert item["id"] == comment.pk
+    assert item["article"]["body"] == "kept"  # ArticleV1 has no body
