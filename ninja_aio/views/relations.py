@@ -271,7 +271,7 @@ class _Routes:
         model, key = self.viewset.model, self.relation.key_type
         prefix = model._meta.app_label.title().replace("_", "")
         base = f"{self.viewset.spec.base_name}{self.relation.name.title().replace('_', '')}"
-        owner = (type(self.viewset).__name__, self.relation.name)
+        owner = self.relation.field  # same relation, same key type: the same schemas
         body = create_model(
             unique_name(f"{base}Change", (owner, "body"), prefix),
             __base__=_Strict,
