@@ -45,11 +45,12 @@ def register(spec: ModelSpec) -> None:
 
 
 def spec_for(model: type[models.Model]) -> ModelSpec | None:
-    """The serializer spec of ``model``, if it has one (ModelSerializer or Serializer)."""
-    spec = _REGISTRY.get(model)
-    if spec is None and hasattr(model, "_ninja_aio_spec"):
-        spec = model._ninja_aio_spec()
-    return spec
+    """The serializer spec of ``model``, if it has one: a ``ModelSerializer``'s own, else
+    the first ``Serializer`` declared for it. Another ``Serializer`` of a ``ModelSerializer``
+    (a second API version) never replaces the model's own where other models nest it."""
+    if hasattr(model, "_ninja_aio_spec"):
+        return model._ninja_aio_spec()
+    return _REGISTRY.get(model)
 
 
 class ModelSpec:

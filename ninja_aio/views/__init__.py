@@ -1,6 +1,7 @@
 """Async CRUD viewsets."""
 
 from ninja_aio.views.actions import action
+from ninja_aio.views.routers import APIRouter
 from ninja_aio.views.viewset import APIViewSet, ReadOnlyViewSet, WriteOnlyViewSet
 
-__all__ = ["APIViewSet", "ReadOnlyViewSet", "WriteOnlyViewSet", "action"]
+__all__ = ["APIRouter", "APIViewSet", "ReadOnlyViewSet", "WriteOnlyViewSet", "action"]

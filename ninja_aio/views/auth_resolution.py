@@ -6,10 +6,11 @@ its way; left unset, it borrows the nearest write auth the viewset declares, so
 With no auth declared anywhere the API stays public, as in django-ninja.
 
 Generated routes (list, create, ...) try their method's attribute first, then the
-viewset's ``auth``, then the API's, then the rest of the method's row in
-``FALLBACKS``. Custom routes (``views()``, ``@action``) try their own ``auth=``, the
-viewset's ``auth``, the API's, then the whole row: they never lose the ``auth`` they
-inherited before the fallback existed.
+viewset's ``auth``, then its ``APIRouter``'s (``views/routers.py``), then the API's,
+then the rest of the method's row in ``FALLBACKS``. Custom routes (``views()``,
+``@action``) try their own ``auth=``, the viewset's ``auth``, the router's, the API's,
+then the whole row: they never lose the ``auth`` they inherited before the fallback
+existed. A router's ``auth=None``, like the API's, counts as unset.
 """
 
 from __future__ import annotations
@@ -103,6 +104,9 @@ def resolve_auth(
     value = getattr(viewset, "auth", NOT_SET)
     if value is not NOT_SET:
         return ResolvedAuth(value, "auth")
+    group_auth = getattr(getattr(viewset, "router_group", None), "auth", NOT_SET)
+    if group_auth is not NOT_SET and group_auth not in (None, []):
+        return ResolvedAuth(group_auth, "router")
     if _api_auth(viewset) is not NOT_SET:
         return ResolvedAuth(NOT_SET, "api")
     explicit_none = None

@@ -110,7 +110,7 @@ class _Bulk:
         conflicts = {409: ErrorBody}
         if not self.atomic:
             written, conflicts = {200: list[BulkOutcome]}, {}
-        name = f"{viewset.path.replace('/', '_')}_bulk_{operation}"
+        name = f"{viewset.router.name_prefix}_bulk_{operation}"
         subject = self.model._meta.verbose_name_plural
         payload = inspect.Parameter(
             "payload",

@@ -25,6 +25,7 @@ from ninja_aio.views.actions import ActionSpec, action_options, bind_action
 from ninja_aio.views.auth_resolution import auth_rows, resolve_auth
 from ninja_aio.views.bulk import add_bulk_routes
 from ninja_aio.views.idempotency import Idempotency
+from ninja_aio.views.relations import add_relation_routes, relations_of
 from ninja_aio.views.responses import error_responses
 from ninja_aio.views.routing import ViewSetRouter, pk_converter
 
@@ -87,6 +88,11 @@ class APIViewSet:
     bulk_atomic: ClassVar[bool] = True
     bulk_max_items: ClassVar[int] = 100
 
+    #: To-many relations with ``GET`` / ``POST /{id}/<name>/`` routes (``views/relations.py``).
+    relations: ClassVar[tuple[str, ...] | list[str]] = ()
+    #: Auth of a relation's routes, by name (``None``: public); unset: the viewset's.
+    relation_auth: ClassVar[dict[str, Any]] = {}
+
     pagination_class: ClassVar[type[PaginationBase] | PaginationBase | None] = PageNumberPagination
     page_size: ClassVar[int | None] = 20
     max_page_size: ClassVar[int | None] = 100
@@ -94,6 +100,8 @@ class APIViewSet:
     ordering: ClassVar[tuple[str, ...] | None] = None
     #: ``Idempotency(...)`` (or ``True`` for its defaults): POST honours ``Idempotency-Key``.
     idempotency: ClassVar[Idempotency | bool | None] = None
+    #: The ``APIRouter`` (``views/routers.py``) this viewset is mounted under, if any.
+    router_group: ClassVar[Any] = None
 
     def __init__(
         self, api: NinjaAPI | None = None, model: type[models.Model] | None = None
@@ -110,12 +118,17 @@ class APIViewSet:
         self.spec: ModelSpec = serializer._spec if serializer else ModelSpec.for_model(self.model)
         if self.spec.model is not self.model:
             raise ConfigError(f"{type(self).__name__}: serializer_class is for another model")
+        self._relations = relations_of(self)
         self.path = (self.api_route_path or self.model._meta.model_name).strip("/")
+        # Only the class's own: a subclass of a grouped viewset is not in that group.
+        group = self.router_group = vars(type(self)).get("router_group")
+        #: Where the routes live under the api: the group's prefix, then ``path``.
+        self.mount_path = f"{group.prefix}/{self.path}".strip("/") if group else self.path
         self.router = ViewSetRouter(
             auth=self.auth,
             tags=self.tags or [self.model.__name__],
             resolver=functools.partial(resolve_auth, self, custom=True),
-            name_prefix=self.path.replace("/", "_"),
+            name_prefix=(f"{group.name}_{self.path}" if group else self.path).replace("/", "_"),
         )
         self._registered = False
 
@@ -145,6 +158,13 @@ class APIViewSet:
         lookups = {k: v for k, v in filters.items() if k in self._lookups}
         return queryset.filter(**lookups) if lookups else queryset
 
+    async def relation_queryset(
+        self, request: HttpRequest, relation: str, queryset: models.QuerySet
+    ) -> models.QuerySet:
+        """The related rows a relation's ``GET`` pages through (already scoped); override
+        to narrow or order them."""
+        return queryset
+
     # -- registration -----------------------------------------------------------------
 
     def add_views_to_route(self) -> ViewSetRouter:
@@ -158,12 +178,13 @@ class APIViewSet:
         self._add_actions(detail=False)
         self._add_actions(detail=True)
         add_bulk_routes(self)
+        add_relation_routes(self)
         for operation in OPERATIONS:
             if operation in self.operations:
                 getattr(self, f"_add_{operation}")()
-        self.api.add_router(self.path, self.router)
+        (self.router_group or self.api).add_router(self.path, self.router)
         if logger.isEnabledFor(logging.DEBUG):
-            rows = auth_rows(self.router.auth_table.items(), self.path, self.api.auth)
+            rows = auth_rows(self.router.auth_table.items(), self.mount_path, self.api.auth)
             routes = "; ".join(f"{method} {path} -> {auth}" for method, path, auth in rows)
             logger.debug("%s routes: %s", type(self).__name__, routes)
         return self.router
@@ -181,7 +202,7 @@ class APIViewSet:
         method, path, status, route_errors, verb = _ROUTES[operation]
         errors = (*route_errors, *errors)
         path = path.format(id=self._id_path)
-        name = f"{self.path.replace('/', '_')}_{operation}"
+        name = f"{self.router.name_prefix}_{operation}"
         plural = operation == "list"
         subject = self.model._meta.verbose_name_plural if plural else self.model._meta.verbose_name
         self.router.add_route(
@@ -280,7 +301,7 @@ class APIViewSet:
         if idempotency:
             params.append(_param("idempotency_key", str, idempotency.header()))
             params.append(_param("response", HttpResponse, inspect.Parameter.empty))
-        route = f"{self.api.urls_namespace}:{self.path}:create"
+        route = f"{self.api.urls_namespace}:{self.mount_path}:create"
 
         async def view(
             request: HttpRequest,

@@ -1,0 +1,382 @@
+"""Relation routes of a viewset: ``GET`` / ``POST`` on ``/{id}/<relation>/``.
+
+``relations = ["tags"]`` names to-many relations of the model (a many-to-many, either
+side, or a reverse foreign key). ``GET`` pages through the related rows the caller may
+see (the related model's ``queryset_request``), rendered with its serializer's read
+schema (its primary key only when it has none). ``POST {"add": [...], "remove": [...]}``
+links and unlinks rows in one transaction and answers what it did and what it refused:
+an id that does not exist and an id outside the caller's scope are both ``"not found"``.
+
+The parent row is loaded through the viewset's ``get_object`` (its scope, and whatever
+checks it makes), so a parent the caller cannot see is a 404. Auth: ``relation_auth``
+for the relation when declared (``None``: public), else the viewset's auth of ``GET``
+for reading and of ``PATCH`` for changing (``auth_resolution.resolve_auth``).
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.http import HttpRequest
+from ninja import Body, Path, Query, Schema
+from ninja.errors import ConfigError, HttpError, ValidationError
+from pydantic import ConfigDict, SkipValidation, create_model
+from pydantic import ValidationError as PydanticValidationError
+
+from ninja_aio.models.config import SchemaConfig
+from ninja_aio.models.fields import storable_pk_type
+from ninja_aio.models.hooks import set_request
+from ninja_aio.models.schemas import ReadPlan, build_read, unique_name
+from ninja_aio.models.spec import spec_for
+from ninja_aio.models.writes import _in_transaction
+from ninja_aio.pagination import make_paginator, paged_schema, paginate
+from ninja_aio.views.auth_resolution import ResolvedAuth, resolve_auth
+from ninja_aio.views.responses import ErrorBody, ValidationErrorBody
+
+__all__ = ["Refused", "Relation", "add_relation_routes", "relations_of"]
+
+#: Why an id of a ``POST`` body was not applied.
+NOT_FOUND = "not found"
+DUPLICATE = "duplicate"
+BOTH = "in both add and remove"
+ALREADY = "already related"
+NOT_RELATED = "not related"
+
+
+class Refused(Schema):
+    """An id of the body left untouched, and why (``"not found"``, ``"duplicate"``...)."""
+
+    id: Any
+    reason: str
+
+
+class _Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A to-many relation served by relation routes, resolved once per viewset."""
+
+    #: The accessor on a parent row (``tags``, ``articles``), also the route's last segment.
+    name: str
+    field: Any
+    model: type[models.Model]
+    #: The foreign key of a reverse relation (``Article.author`` for ``author.articles``).
+    reverse_fk: models.ForeignKey | None
+
+    @property
+    def removable(self) -> bool:
+        """Whether ``remove`` may unlink rows (a reverse foreign key must be nullable)."""
+        return self.reverse_fk is None or self.reverse_fk.null
+
+    @property
+    def key_type(self) -> Any:
+        return storable_pk_type(self.model)
+
+
+def _to_many(model: type[models.Model]) -> dict[str, Any]:
+    """The model's to-many relations by accessor name (``tags``, ``articles``): forward
+    and reverse many-to-many, reverse foreign keys; hidden ones (``related_name="+"``)
+    have no accessor and are left out."""
+    found = {}
+    for f in model._meta.get_fields():
+        if isinstance(f, models.ManyToManyField):
+            found[f.name] = f
+        elif isinstance(f, models.ManyToManyRel | models.ManyToOneRel) and not isinstance(
+            f, models.OneToOneRel
+        ):
+            name = f.get_accessor_name()
+            if name:
+                found[name] = f
+    return found
+
+
+def relations_of(viewset: Any) -> dict[str, Relation]:
+    """The viewset's ``relations``, checked: unknown names, relations that are not
+    to-many and ``relation_auth`` for an undeclared relation are a ``ConfigError``."""
+    model, owner = viewset.model, type(viewset).__name__
+    if isinstance(viewset.relations, str):
+        raise ConfigError(f"{owner}: relations is a list of names, not a string")
+    wanted = list(viewset.relations or ())
+    candidates = _to_many(model)
+    result = {}
+    for name in wanted:
+        f = candidates.get(name)
+        if f is None:
+            try:
+                kind = type(model._meta.get_field(name)).__name__
+            except FieldDoesNotExist:
+                kind = None
+            what = f"is a {kind}, not a to-many relation" if kind else "is not a field"
+            raise ConfigError(f"{owner}: relations: {model.__name__}.{name} {what}")
+        reverse_fk = f.field if isinstance(f, models.ManyToOneRel) else None
+        result[name] = Relation(name, f, f.related_model, reverse_fk)
+    stray = set(viewset.relation_auth or {}) - set(result)
+    if stray:
+        raise ConfigError(f"{owner}: relation_auth names undeclared relations {sorted(stray)}")
+    return result
+
+
+async def _scope(request: HttpRequest, model: type[models.Model]) -> models.QuerySet:
+    """The related rows ``request`` may see: their serializer's ``queryset_request``."""
+    spec = spec_for(model)
+    return await spec.queryset(request) if spec else model._default_manager.all()
+
+
+def _read_plan(relation: Relation) -> ReadPlan:
+    """The related model's read plan, or a primary-key-only schema when it has no serializer
+    (no column is served that nobody chose to serve)."""
+    spec = spec_for(relation.model)
+    if spec is not None:
+        return spec.read
+    pk = relation.model._meta.pk.name
+    name = unique_name(f"{relation.model.__name__}Key", (relation.model, "key"), "Related")
+    return build_read(relation.model, SchemaConfig(fields=[pk]), name, spec_for)
+
+
+def _ordered(queryset: models.QuerySet) -> models.QuerySet:
+    """A stable order for pages: the scope's order, else the model's, then the key."""
+    ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering or ())
+    return queryset.order_by(*ordering, "pk")
+
+
+def _parse(body_schema: type[Schema], raw: Any, limit: int) -> Schema:
+    """The body, validated: 413 past ``limit`` ids (before any id is parsed), 422 else."""
+    if isinstance(raw, dict):
+        sizes = [len(v) for k, v in raw.items() if k in ("add", "remove") and isinstance(v, list)]
+        if sum(sizes) > limit:
+            raise HttpError(413, f"A body holds at most {limit} ids; this one has {sum(sizes)}")
+    try:
+        return body_schema.model_validate(raw)
+    except PydanticValidationError as exc:
+        errors = [
+            {"loc": ["body", "payload", *e["loc"]], "msg": e["msg"], "type": e["type"]}
+            for e in exc.errors()
+        ]
+        raise ValidationError(errors) from None
+
+
+def _sort(add: list[Any], remove: list[Any]) -> tuple[list[Any], list[Any], list[Refused]]:
+    """Drop repeated ids and ids asked both ways; they are refused, the rest go on."""
+    refused: list[Refused] = []
+    both = set(add) & set(remove)
+    kept: tuple[list[Any], list[Any]] = ([], [])
+    for ids, out in ((add, kept[0]), (remove, kept[1])):
+        seen: set[Any] = set()
+        for key in ids:
+            if key in both:
+                refused.append(Refused(id=key, reason=BOTH))
+            elif key in seen:
+                refused.append(Refused(id=key, reason=DUPLICATE))
+            else:
+                out.append(key)
+            seen.add(key)
+    return kept[0], kept[1], refused
+
+
+class _Routes:
+    """The two routes of one relation on one viewset."""
+
+    def __init__(self, viewset: Any, relation: Relation) -> None:
+        self.viewset = viewset
+        self.relation = relation
+        self.path = f"/{{{viewset._converter}:id}}/{relation.name}/"
+        self.name = f"{viewset.router.name_prefix}_{relation.name}"
+        self.subject = f"{relation.name} of a {viewset.model._meta.verbose_name}"
+        self.plan = _read_plan(relation)
+
+    def _auth(self, method: str) -> ResolvedAuth:
+        declared = self.viewset.relation_auth or {}
+        if self.relation.name in declared:
+            return ResolvedAuth(declared[self.relation.name], "relation_auth")
+        return resolve_auth(self.viewset, method)
+
+    def _register(self, method: str, view: Any, params: list[inspect.Parameter], **kw: Any) -> None:
+        request = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        view.__signature__ = inspect.Signature([request, *params])
+        view.__name__ = view.__qualname__ = kw["operation_id"]
+        auth = self._auth("GET" if method == "GET" else "PATCH")
+        self.viewset.router.add_route(
+            self.path, [method], view, auth, url_name=kw["operation_id"], **kw
+        )
+
+    def _id(self) -> inspect.Parameter:
+        return inspect.Parameter(
+            "id",
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=self.viewset._pk_type,
+            default=Path(...),
+        )
+
+    async def related(self, request: HttpRequest, parent: models.Model) -> models.QuerySet:
+        """The related rows of ``parent`` the caller may see, before the read plan."""
+        linked = getattr(parent, self.relation.name)
+        scope = await _scope(request, self.relation.model)
+        return scope.filter(pk__in=linked.values("pk"))
+
+    def add_list(self) -> None:
+        viewset, plan, relation = self.viewset, self.plan, self.relation
+        paginator = None
+        if viewset.pagination_class is not None:
+            paginator = make_paginator(
+                viewset.pagination_class,
+                page_size=viewset.page_size,
+                max_page_size=viewset.max_page_size,
+            )
+        params = [self._id()]
+        if paginator is not None and paginator.Input.model_fields:
+            params.append(
+                inspect.Parameter(
+                    "pagination",
+                    inspect.Parameter.KEYWORD_ONLY,
+                    annotation=paginator.Input,
+                    default=Query(...),
+                )
+            )
+
+        async def view(request: HttpRequest, id: Any, pagination: Any = None) -> Any:
+            set_request(request)
+            parent = await viewset.get_object(request, id)
+            queryset = await self.related(request, parent)
+            queryset = await viewset.relation_queryset(request, relation.name, queryset)
+            queryset = await plan.apply(_ordered(queryset), request)
+            if paginator is None:
+                return [plan.reader(obj) async for obj in queryset]
+            page = await paginate(paginator, queryset, pagination, request)
+            attr = paginator.items_attribute
+            page[attr] = [plan.reader(obj) for obj in page[attr]]
+            return page
+
+        if paginator is None:
+            response: Any = list[plan.schema]
+        else:
+            owner = (type(paginator), plan.schema)
+            name = unique_name(f"Paged{plan.schema.__name__}", owner, type(paginator).__name__)
+            response = paged_schema(paginator, plan.schema, name)
+        self._register(
+            "GET",
+            view,
+            params,
+            response={200: response, 404: ErrorBody, 422: ValidationErrorBody},
+            operation_id=f"{self.name}_list",
+            summary=f"List the {self.subject}",
+        )
+
+    def _schemas(self) -> tuple[type[Schema], type[Schema]]:
+        model, key = self.viewset.model, self.relation.key_type
+        prefix = model._meta.app_label.title().replace("_", "")
+        base = f"{self.viewset.spec.base_name}{self.relation.name.title().replace('_', '')}"
+        owner = self.relation.field  # same relation, same key type: the same schemas
+        body = create_model(
+            unique_name(f"{base}Change", (owner, "body"), prefix),
+            __base__=_Strict,
+            add=(list[key], []),
+            remove=(list[key], []),
+        )
+        answer = create_model(
+            unique_name(f"{base}Changed", (owner, "answer"), prefix),
+            __base__=Schema,
+            added=(list[key], ...),
+            removed=(list[key], ...),
+            refused=(list[Refused], ...),
+        )
+        return body, answer
+
+    def add_change(self) -> None:
+        viewset, relation = self.viewset, self.relation
+        body, answer = self._schemas()
+        limit = int(viewset.bulk_max_items)
+        payload = inspect.Parameter(
+            "payload",
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=Annotated[body, SkipValidation],
+            default=Body(...),
+        )
+
+        async def view(request: HttpRequest, id: Any, payload: Any) -> Any:
+            set_request(request)
+            change = _parse(body, payload, limit)
+            parent = await viewset.get_object(request, id)
+            scope = await _scope(request, relation.model)
+            return await _in_transaction(
+                relation.model, lambda: _apply(relation, parent, scope, change.add, change.remove)
+            )
+
+        self._register(
+            "POST",
+            view,
+            [self._id(), payload],
+            response={
+                200: answer,
+                404: ErrorBody,
+                409: ErrorBody,
+                413: ErrorBody,
+                422: ValidationErrorBody,
+            },
+            operation_id=f"{self.name}_change",
+            summary=f"Add or remove {self.subject}",
+        )
+
+
+def _apply(
+    relation: Relation,
+    parent: models.Model,
+    scope: models.QuerySet,
+    add: list[Any],
+    remove: list[Any],
+) -> dict[str, Any]:
+    """Link ``add`` and unlink ``remove`` (sync, inside the transaction); what was refused."""
+    add, remove, refused = _sort(add, remove)
+    keys = [*add, *remove]  # typed by the related key: each fits its column
+    visible = set(scope.filter(pk__in=keys).values_list("pk", flat=True)) if keys else set()
+    manager = getattr(parent, relation.name)
+    linked = set(manager.filter(pk__in=visible).values_list("pk", flat=True)) if visible else set()
+    added, removed = [], []
+    for key in add:
+        if key not in visible:
+            refused.append(Refused(id=key, reason=NOT_FOUND))
+        elif key in linked:
+            refused.append(Refused(id=key, reason=ALREADY))
+        else:
+            added.append(key)
+    for key in remove:
+        if key not in visible:
+            refused.append(Refused(id=key, reason=NOT_FOUND))
+        elif key not in linked:
+            refused.append(Refused(id=key, reason=NOT_RELATED))
+        elif not relation.removable:
+            fk = relation.reverse_fk
+            reason = (
+                f"{fk.model.__name__}.{fk.name} cannot be empty: delete or move the row instead"
+            )
+            refused.append(Refused(id=key, reason=reason))
+        else:
+            removed.append(key)
+    if relation.reverse_fk is None:
+        if added:
+            manager.add(*added)
+        if removed:
+            manager.remove(*removed)
+    else:
+        rows = relation.model._base_manager
+        if added:
+            rows.filter(pk__in=added).update(**{relation.reverse_fk.name: parent})
+        if removed:
+            rows.filter(pk__in=removed).update(**{relation.reverse_fk.name: None})
+    return {"added": added, "removed": removed, "refused": refused}
+
+
+def add_relation_routes(viewset: Any) -> None:
+    """Register the ``GET`` route of each of the viewset's ``relations``, and its ``POST``
+    route when the viewset updates rows (``"update"`` in ``operations``)."""
+    changes = "update" in viewset.operations  # a read-only viewset changes no relation
+    for relation in viewset._relations.values():
+        routes = _Routes(viewset, relation)
+        routes.add_list()
+        if changes:
+            routes.add_change()
