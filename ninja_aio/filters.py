@@ -8,12 +8,14 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from ninja import Schema
+from ninja.errors import ValidationError
 from pydantic import create_model, field_validator
 
 from ninja_aio.models.fields import StorableInt, reject_nul, reject_out_of_range
 from ninja_aio.models.patterns import NO_NUL_PATTERN
+from ninja_aio.query.paths import LookupPath, resolve
 
-__all__ = ["filters_schema", "model_lookups"]
+__all__ = ["exact_filters", "filters_schema", "model_lookups"]
 
 
 class _Filters(Schema):
@@ -52,17 +54,36 @@ def filters_schema(name: str, query_params: dict[str, tuple[Any, Any]]) -> type[
     return create_model(name, __base__=_Filters, **fields)
 
 
-def model_lookups(model: type[models.Model], names: list[str]) -> frozenset[str]:
-    """The names that are ORM lookups on ``model`` (``title``, ``author__name__icontains``).
+def model_lookups(model: type[models.Model], names: list[str]) -> dict[str, LookupPath]:
+    """The names that are ORM lookups on ``model`` (``title``, ``author__name__icontains``),
+    each resolved to the column it compares with.
 
     The default ``query_params_handler`` filters on these and leaves the others to an
     override, so an unknown name never reaches the ORM.
     """
-    result = set()
+    result = {}
     for name in names:
         try:
             model._meta.get_field(name.split(LOOKUP_SEP)[0])
         except FieldDoesNotExist:
             continue
-        result.add(name)
-    return frozenset(result)
+        result[name] = resolve(model, name)
+    return result
+
+
+def exact_filters(lookups: dict[str, LookupPath], values: dict[str, Any]) -> dict[str, Any]:
+    """The ``filter()`` arguments for the ``values`` named in ``lookups``, each checked
+    against its column: a value the column cannot hold (``?owner=abc`` on a key declared
+    ``str``, an integer past the column's range) is a 422 at ``["query", <name>]``."""
+    result, errors = {}, []
+    for name, value in values.items():
+        lookup = lookups.get(name)
+        if lookup is None:
+            continue
+        try:
+            result[name] = lookup.check_value(value)
+        except ValueError as exc:
+            errors.append({"loc": ["query", name], "msg": str(exc), "type": "value_error"})
+    if errors:
+        raise ValidationError(errors)
+    return result
