@@ -9,38 +9,17 @@ from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from ninja import Schema
 from ninja.errors import ValidationError
-from pydantic import create_model, field_validator
+from pydantic import create_model
 
-from ninja_aio.models.fields import StorableInt, reject_nul, reject_out_of_range
-from ninja_aio.models.patterns import NO_NUL_PATTERN
-from ninja_aio.query.paths import LookupPath, resolve
+from ninja_aio.models.fields import StorableInt
+from ninja_aio.query.paths import LookupPath, StorableQuery, resolve
 
 __all__ = ["exact_filters", "filters_schema", "model_lookups"]
-
-
-class _Filters(Schema):
-    """Base of the filter schemas: values the database cannot compare are a 422 at
-    ``["query", <name>]``: text with NUL, integers SQL cannot bind (past 64 bits)."""
-
-    @field_validator("*")
-    @classmethod
-    def _storable(cls, value: Any) -> Any:
-        return reject_out_of_range(reject_nul(value))
 
 
 def _storable_type(python_type: Any) -> Any:
     """``int`` becomes the bounded integer (its bounds shown in OpenAPI)."""
     return StorableInt if python_type is int else python_type
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
-        """OpenAPI says it too: text parameters carry the no-NUL pattern."""
-        schema = handler.resolve_ref_schema(handler(core_schema))
-        for prop in schema.get("properties", {}).values():
-            for option in prop.get("anyOf", [prop]):
-                if option.get("type") == "string":
-                    option.setdefault("pattern", NO_NUL_PATTERN)
-        return schema
 
 
 def filters_schema(name: str, query_params: dict[str, tuple[Any, Any]]) -> type[Schema] | None:
@@ -51,7 +30,7 @@ def filters_schema(name: str, query_params: dict[str, tuple[Any, Any]]) -> type[
         key: (_storable_type(python_type), default)
         for key, (python_type, default) in query_params.items()
     }
-    return create_model(name, __base__=_Filters, **fields)
+    return create_model(name, __base__=StorableQuery, **fields)
 
 
 def model_lookups(model: type[models.Model], names: list[str]) -> dict[str, LookupPath]:

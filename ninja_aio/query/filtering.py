@@ -17,10 +17,10 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from ninja import FilterLookup, FilterSchema
 from ninja.errors import ConfigError, ValidationError
-from pydantic import BaseModel, create_model, field_validator
+from pydantic import BaseModel, create_model
 
-from ninja_aio.models.fields import reject_nul, reject_out_of_range, storable_key_type
-from ninja_aio.query.paths import LookupPath, check_exposed, resolve
+from ninja_aio.models.fields import storable_key_type
+from ninja_aio.query.paths import LookupPath, StorableQuery, check_exposed, resolve
 
 __all__ = ["FILTER_KINDS", "Filtering", "make_filter_schema"]
 
@@ -76,9 +76,7 @@ class Filtering:
         self.model = model
         #: The user's schema, refusing NUL and integers SQL cannot bind (a 422).
         self.schema: type[FilterSchema] = create_model(
-            schema.__name__,
-            __base__=schema,
-            __validators__={"_storable": field_validator("*")(_storable)},
+            schema.__name__, __base__=(schema, StorableQuery)
         )
 
     def apply(self, queryset: models.QuerySet, values: FilterSchema | None) -> models.QuerySet:
@@ -109,10 +107,6 @@ class Filtering:
             # a ``filter_<name>`` method comparing a value its column cannot hold
             error = {"loc": ["query"], "msg": f"Invalid filter: {exc}", "type": "value_error"}
             raise ValidationError([error]) from None
-
-
-def _storable(cls: type, value: Any) -> Any:
-    return reject_out_of_range(reject_nul(value))
 
 
 def _value_type(lookup: LookupPath) -> Any:

@@ -18,13 +18,15 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
+from ninja import Schema
 from ninja.errors import ConfigError
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
 from ninja_aio.models.fields import INT64, int_range, reject_nul, reject_out_of_range
+from ninja_aio.models.patterns import NO_NUL_PATTERN
 from ninja_aio.models.spec import spec_for
 
-__all__ = ["TEXT_LOOKUPS", "LookupPath", "resolve"]
+__all__ = ["TEXT_LOOKUPS", "LookupPath", "StorableQuery", "check_exposed", "resolve"]
 
 #: Lookups whose value is text matched inside the column (no conversion to its type).
 TEXT_LOOKUPS = frozenset(
@@ -32,6 +34,26 @@ TEXT_LOOKUPS = frozenset(
 )
 #: Lookups whose value (or each item of it) is converted to the column's type.
 _TYPED_LOOKUPS = frozenset({"exact", "iexact", "gt", "gte", "lt", "lte", "in", "range"})
+
+
+class StorableQuery(Schema):
+    """Base of query-parameter schemas compared with columns: values the database cannot
+    compare are a 422 at ``["query", <name>]`` (text with NUL, integers past 64 bits)."""
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        return reject_out_of_range(reject_nul(value))
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        """OpenAPI says it too: text parameters carry the no-NUL pattern."""
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        for prop in schema.get("properties", {}).values():
+            for option in prop.get("anyOf", [prop]):
+                if option.get("type") == "string":
+                    option.setdefault("pattern", NO_NUL_PATTERN)
+        return schema
 
 
 @dataclass(frozen=True)
