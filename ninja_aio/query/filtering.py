@@ -60,19 +60,21 @@ class Filtering:
         if not (isinstance(schema, type) and issubclass(schema, FilterSchema)):
             raise ConfigError(f"{where} must be a ninja.FilterSchema subclass")
         self.paths: dict[str, tuple[LookupPath, ...]] = {}
-        #: Whether a filter may join a to-many relation: then it runs as one ``EXISTS``.
-        self.subquery = False
+        #: Fields that may join a to-many relation (or a ``filter_<name>`` method, which
+        #: may): when one is given, the filters run as one ``EXISTS`` subquery.
+        self.joins: set[str] = set()
         for name, info in schema.model_fields.items():
             lookups = _lookups(schema, name, info)
             if lookups is None:
-                self.subquery = True
+                self.joins.add(name)
                 continue
             resolved = tuple(resolve(model, path) for path in lookups)
             if read is not None:
                 for lookup in resolved:
                     check_exposed(read, lookup, f"{where}.{name}")
             self.paths[name] = resolved
-            self.subquery |= any(lookup.to_many for lookup in resolved)
+            if any(lookup.to_many for lookup in resolved):
+                self.joins.add(name)
         self.model = model
         #: The user's schema, refusing NUL and integers SQL cannot bind (a 422).
         self.schema: type[FilterSchema] = create_model(
@@ -99,7 +101,9 @@ class Filtering:
             raise ValidationError(errors)
         try:
             condition = values.get_filter_expression()
-            if not self.subquery:
+            if not condition:
+                return queryset
+            if not any(getattr(values, name) is not None for name in self.joins):
                 return queryset.filter(condition)
             rows = self.model._base_manager.filter(condition, pk=OuterRef("pk"))
             return queryset.filter(Exists(rows))
