@@ -37,7 +37,7 @@ async def world(user):
         ("Async views", "django async orm", 120, True, ada, a, [django, python], "s1"),
         ("Sync views", "plain old django", 5, False, bob, a, [django], "s2"),
         ("Zebra notes", "nothing", 50, True, ada, a, [], "zz"),
-        ("async again", "more python", 7, False, bob, a, [python], "s4"),
+        ("Async again", "more python", 7, False, bob, a, [python], "s4"),
         ("Async leak", "django secret of B", 999, True, ada, b, [django], "s5"),
         ("Other tenant", "python B", 1, False, bob, b, [python], "s6"),
     ]

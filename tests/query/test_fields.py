@@ -20,10 +20,10 @@ async def test_only_the_chosen_fields(client, world):
         {"id": world.posts[2].pk, "title": "Zebra notes"},
     ]
     assert await items(client, world, " title ,title", ordering="title") == [
+        {"title": "Async again"},
         {"title": "Async views"},
         {"title": "Sync views"},
         {"title": "Zebra notes"},
-        {"title": "async again"},
     ]
 
 
