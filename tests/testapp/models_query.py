@@ -22,6 +22,7 @@ class Topic(ModelSerializer):
         fields = ["id", "name"]
 
 
+# --8<-- [start:post]
 class Post(ModelSerializer):
     """Tenant rows: a token's ``tenant_id`` scopes them (no tenant: every row)."""
 
@@ -54,3 +55,6 @@ class Post(ModelSerializer):
         if hasattr(request, "tenant_id"):
             rows = rows.filter(tenant_id=request.tenant_id)
         return rows
+
+
+# --8<-- [end:post]
