@@ -9,10 +9,10 @@ from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from ninja import Schema
 from ninja.errors import ValidationError
-from pydantic import create_model
+from pydantic import BaseModel, create_model
 
 from ninja_aio.models.fields import StorableInt
-from ninja_aio.query.paths import LookupPath, StorableQuery, resolve
+from ninja_aio.query.paths import LookupPath, StorableQuery, check_exposed, resolve
 
 __all__ = ["exact_filters", "filters_schema", "model_lookups"]
 
@@ -33,12 +33,16 @@ def filters_schema(name: str, query_params: dict[str, tuple[Any, Any]]) -> type[
     return create_model(name, __base__=StorableQuery, **fields)
 
 
-def model_lookups(model: type[models.Model], names: list[str]) -> dict[str, LookupPath]:
+def model_lookups(
+    model: type[models.Model], names: list[str], read: type[BaseModel] | None = None
+) -> dict[str, LookupPath]:
     """The names that are ORM lookups on ``model`` (``title``, ``author__name__icontains``),
     each resolved to the column it compares with.
 
     The default ``query_params_handler`` filters on these and leaves the others to an
-    override, so an unknown name never reaches the ORM.
+    override, so an unknown name never reaches the ORM. With the ``read`` schema, a
+    lookup on a field it does not show is refused (``ConfigError``): clients could probe
+    hidden values with it.
     """
     result = {}
     for name in names:
@@ -47,6 +51,8 @@ def model_lookups(model: type[models.Model], names: list[str]) -> dict[str, Look
         except FieldDoesNotExist:
             continue
         result[name] = resolve(model, name)
+        if read is not None:
+            check_exposed(read, result[name], f"query_params[{name!r}]")
     return result
 
 

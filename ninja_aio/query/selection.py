@@ -1,9 +1,10 @@
 """``?fields=id,title``: a list answers only the chosen fields of its read schema.
 
 The query is narrowed to match: ``only()`` the chosen columns, and only the joins and
-prefetches the chosen relations need. The plan of each distinct choice is built once
-(and kept, up to ``CACHE_SIZE`` choices). The documented response has every field
-optional: a field is left out of each item unless chosen (or no choice is made).
+prefetches the chosen relations need. Each field's read plan is built once, with the
+viewset; a choice joins them (kept for up to ``CACHE_SIZE`` distinct choices). The
+documented response has every field optional: a field is left out of each item unless
+chosen (or no choice is made).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class FieldSelection:
         name = unique_name(f"{plan.schema.__name__}Fields", (type(self), plan.schema), "Partial")
         #: The response item: every field optional, left out when not chosen.
         self.schema: type[Schema] = create_model(name, __base__=Schema, **fields)
+        self._parts = {name: self._part(name) for name in self.names}
         self._plan = functools.lru_cache(maxsize=CACHE_SIZE)(self._build)
 
     def parse(self, raw: str | None) -> str | None:
@@ -78,36 +80,39 @@ class FieldSelection:
         reads it (the full read plan without a choice)."""
         if not raw:
             return queryset, self.plan
-        chosen = tuple(raw.split(","))
-        plan, columns = self._plan(frozenset(chosen))
+        plan, columns = self._plan(frozenset(raw.split(",")))
         if columns is not None:  # no custom value read: nothing else of the row is needed
             queryset = queryset.select_related(None).prefetch_related(None).only(*columns)
         return queryset, plan
 
-    def _build(self, chosen: frozenset[str]) -> tuple[ReadPlan, tuple[str, ...] | None]:
-        model = self.spec.model
-        pk_name = model._meta.pk.name
-        ordered = [n for n in self.names if n in chosen]
-        fields = [n for n in ordered if n not in self._customs]
-        if pk_name not in fields:
-            fields.insert(0, pk_name)
+    def _part(self, name: str) -> ReadPlan:
+        """The read plan of one field (built once, like the read plan itself)."""
+        custom = self._customs.get(name)
         config = SchemaConfig(
-            fields=tuple(fields),
-            customs=tuple(self._customs[n] for n in ordered if n in self._customs),
-            relations={k: v for k, v in self._config.relations.items() if k in chosen},
+            fields=(self.spec.model._meta.pk.name,) if custom else (name,),
+            customs=(custom,) if custom else (),
+            relations={k: v for k, v in self._config.relations.items() if k == name},
         )
-        plan = build_read(model, config, f"{self.plan.schema.__name__}Chosen", spec_for)
-        if pk_name not in chosen:
-            full = plan.reader
+        return build_read(self.spec.model, config, f"{self.plan.schema.__name__}_{name}", spec_for)
 
-            def reader(obj: Any) -> dict[str, Any]:
-                row = full(obj)
-                del row[pk_name]
-                return row
+    def _build(self, chosen: frozenset[str]) -> tuple[ReadPlan, tuple[str, ...] | None]:
+        """The plan of a choice: its fields' plans joined (their joins, prefetches and
+        scopes each once), and the columns to load (``None`` when a custom is chosen)."""
+        ordered = [n for n in self.names if n in chosen]
+        parts = [(name, self._parts[name]) for name in ordered]
+        getters = [(name, part.reader) for name, part in parts]
 
-            plan = ReadPlan(plan.schema, reader, plan.select, plan.loads, plan.scopes)
-        columns = None
-        if not config.customs:
-            concrete = {f.name for f in model._meta.concrete_fields}
-            columns = tuple(n for n in fields if n in concrete)
-        return plan, columns
+        def reader(obj: Any) -> dict[str, Any]:
+            return {name: read(obj)[name] for name, read in getters}
+
+        plans = [part for _, part in parts]
+        select = tuple(dict.fromkeys(s for p in plans for s in p.select))
+        loads = tuple({ld.path: ld for p in plans for ld in p.loads}.values())
+        scopes = tuple({s.model: s for p in plans for s in p.scopes}.values())
+        plan = ReadPlan(self.plan.schema, reader, select, loads, scopes)
+        if any(name in self._customs for name in ordered):
+            return plan, None
+        model = self.spec.model
+        concrete = {f.name for f in model._meta.concrete_fields}
+        columns = (model._meta.pk.name, *(n for n in ordered if n in concrete))
+        return plan, tuple(dict.fromkeys(columns))

@@ -161,7 +161,7 @@ class APIViewSet:
             raise ConfigError(f"{type(self).__name__} is already registered")
         self._registered = True
         self._converter, self._pk_type = pk_converter(self.model)
-        self._lookups = model_lookups(self.model, list(self.query_params))
+        self._lookups = model_lookups(self.model, list(self.query_params), self.spec.read.schema)
         self.views()
         self._add_actions(detail=False)
         self._add_actions(detail=True)

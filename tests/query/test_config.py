@@ -62,6 +62,8 @@ def lookup_filter(q):
         ),
         ({"search_fields": ["title"], "query_params": {"search": (str, None)}}, "twice"),
         ({"field_selection": True, "filter_fields": ["page"]}, "no field"),
+        ({"query_params": {"secret": (str, None)}}, "not in the read schema"),
+        ({"query_params": {"writer__email__icontains": (str, None)}}, "not in the read schema"),
         (
             {"filter_fields": {"views": "range"}, "query_params": {"views__gte": (int, None)}},
             "twice",
