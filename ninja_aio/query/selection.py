@@ -27,6 +27,22 @@ MAX_LENGTH = 1000
 CACHE_SIZE = 64
 
 
+_OPTIONAL: dict[type[Schema], type[Schema]] = {}
+
+
+def _optional_schema(schema: type[Schema]) -> type[Schema]:
+    """``schema`` with every field optional: one class per read schema (one OpenAPI
+    component, however many viewsets serve it)."""
+    if schema not in _OPTIONAL:
+        fields = {
+            name: (info.annotation, Field(None, title=info.title, description=info.description))
+            for name, info in schema.model_fields.items()
+        }
+        name = unique_name(f"{schema.__name__}Fields", (_optional_schema, schema), "Partial")
+        _OPTIONAL[schema] = create_model(name, __base__=Schema, **fields)
+    return _OPTIONAL[schema]
+
+
 class FieldSelection:
     """Field selection over the read plan of ``spec`` (its ``read`` schema)."""
 
@@ -37,13 +53,8 @@ class FieldSelection:
         config = spec.configs.get("read") or SchemaConfig()
         self._config = config
         self._customs = {custom[0]: custom for custom in config.customs}
-        fields = {
-            name: (info.annotation, Field(None, title=info.title, description=info.description))
-            for name, info in plan.schema.model_fields.items()
-        }
-        name = unique_name(f"{plan.schema.__name__}Fields", (type(self), plan.schema), "Partial")
         #: The response item: every field optional, left out when not chosen.
-        self.schema: type[Schema] = create_model(name, __base__=Schema, **fields)
+        self.schema = _optional_schema(plan.schema)
         self._parts = {name: self._part(name) for name in self.names}
         self._plan = functools.lru_cache(maxsize=CACHE_SIZE)(self._build)
 
