@@ -29,8 +29,10 @@ FILTER_KINDS = ("exact", "icontains", "in", "range")
 
 
 def _lookups(schema: type[FilterSchema], name: str, info: Any) -> list[str] | None:
-    """The lookups a field filters with, or ``None`` for a ``filter_<name>`` method."""
-    if callable(getattr(schema, f"filter_{name}", None)):
+    """The lookups a field filters with, or ``None`` when code of the schema builds its
+    condition (a ``filter_<name>`` method, or ``custom_expression``)."""
+    custom = schema.custom_expression is not FilterSchema.custom_expression
+    if custom or callable(getattr(schema, f"filter_{name}", None)):
         return None
     q = None
     for item in info.metadata:

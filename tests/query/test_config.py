@@ -94,3 +94,24 @@ def test_paths_into_a_scoped_model_are_refused(options):
 
 def test_the_key_of_a_scoped_relation_can_be_filtered():
     register(Doc, filter_fields={"folder": "exact"}, ordering_fields=["title"])
+
+
+def test_filter_schema_code_is_trusted_with_its_own_names():
+    """``filter_<name>`` methods and ``custom_expression`` build their own conditions:
+    their field names need not be model fields (the code is the viewset author's)."""
+
+    class Custom(FilterSchema):
+        q: str | None = None
+
+        def custom_expression(self):
+            from django.db.models import Q
+
+            return Q(title__icontains=self.q) if self.q else Q()
+
+    register(filter_schema=Custom)
+    with pytest.raises(ConfigError, match="no field 'q'"):
+        register(
+            filter_schema=type(
+                "Plain", (FilterSchema,), {"__annotations__": {"q": str | None}, "q": None}
+            )
+        )
