@@ -10,6 +10,7 @@ chosen (or no choice is made).
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from django.db import models
@@ -56,6 +57,8 @@ class FieldSelection:
         #: The response item: every field optional, left out when not chosen.
         self.schema = _optional_schema(plan.schema)
         self._parts = {name: self._part(name) for name in self.names}
+        choices = "|".join(re.escape(name) for name in self.names)
+        self._pattern = f"^ *({choices})? *(, *({choices})? *)*$"
         self._plan = functools.lru_cache(maxsize=CACHE_SIZE)(self._build)
 
     def parse(self, raw: str | None) -> str | None:
@@ -80,7 +83,10 @@ class FieldSelection:
                     "Comma-separated fields to answer (default: all). "
                     f"Allowed: {', '.join(self.names)}."
                 ),
-                json_schema_extra={"examples": [",".join(self.names[:2])]},
+                json_schema_extra={
+                    "pattern": self._pattern,
+                    "examples": [",".join(self.names[:2])],
+                },
             ),
         )
 

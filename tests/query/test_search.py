@@ -80,7 +80,7 @@ async def test_search_costs_the_queries_of_a_plain_page_and_no_distinct(
 
 @pytest.mark.parametrize(
     ("value", "status"),
-    [("a\x00b", 422), (" ".join(["w"] * 11), 422), ("x" * 201, 422), ("   ", 200)],
+    [("a\x00b", 422), ("x" * 201, 422), ("   ", 200), (" ".join(["w"] * 100), 200)],
 )
 async def test_bad_search_values_are_a_422(client, world, value, status):
     response = await search(client, world, value)
