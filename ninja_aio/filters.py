@@ -8,37 +8,18 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from ninja import Schema
-from pydantic import create_model, field_validator
+from ninja.errors import ValidationError
+from pydantic import BaseModel, create_model
 
-from ninja_aio.models.fields import StorableInt, reject_nul, reject_out_of_range
-from ninja_aio.models.patterns import NO_NUL_PATTERN
+from ninja_aio.models.fields import StorableInt
+from ninja_aio.query.paths import LookupPath, StorableQuery, check_exposed, resolve
 
-__all__ = ["filters_schema", "model_lookups"]
-
-
-class _Filters(Schema):
-    """Base of the filter schemas: values the database cannot compare are a 422 at
-    ``["query", <name>]``: text with NUL, integers SQL cannot bind (past 64 bits)."""
-
-    @field_validator("*")
-    @classmethod
-    def _storable(cls, value: Any) -> Any:
-        return reject_out_of_range(reject_nul(value))
+__all__ = ["exact_filters", "filters_schema", "model_lookups"]
 
 
 def _storable_type(python_type: Any) -> Any:
     """``int`` becomes the bounded integer (its bounds shown in OpenAPI)."""
     return StorableInt if python_type is int else python_type
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
-        """OpenAPI says it too: text parameters carry the no-NUL pattern."""
-        schema = handler.resolve_ref_schema(handler(core_schema))
-        for prop in schema.get("properties", {}).values():
-            for option in prop.get("anyOf", [prop]):
-                if option.get("type") == "string":
-                    option.setdefault("pattern", NO_NUL_PATTERN)
-        return schema
 
 
 def filters_schema(name: str, query_params: dict[str, tuple[Any, Any]]) -> type[Schema] | None:
@@ -49,20 +30,45 @@ def filters_schema(name: str, query_params: dict[str, tuple[Any, Any]]) -> type[
         key: (_storable_type(python_type), default)
         for key, (python_type, default) in query_params.items()
     }
-    return create_model(name, __base__=_Filters, **fields)
+    return create_model(name, __base__=StorableQuery, **fields)
 
 
-def model_lookups(model: type[models.Model], names: list[str]) -> frozenset[str]:
-    """The names that are ORM lookups on ``model`` (``title``, ``author__name__icontains``).
+def model_lookups(
+    model: type[models.Model], names: list[str], read: type[BaseModel] | None = None
+) -> dict[str, LookupPath]:
+    """The names that are ORM lookups on ``model`` (``title``, ``author__name__icontains``),
+    each resolved to the column it compares with.
 
     The default ``query_params_handler`` filters on these and leaves the others to an
-    override, so an unknown name never reaches the ORM.
+    override, so an unknown name never reaches the ORM. With the ``read`` schema, a
+    lookup on a field it does not show is refused (``ConfigError``): clients could probe
+    hidden values with it.
     """
-    result = set()
+    result = {}
     for name in names:
         try:
             model._meta.get_field(name.split(LOOKUP_SEP)[0])
         except FieldDoesNotExist:
             continue
-        result.add(name)
-    return frozenset(result)
+        result[name] = resolve(model, name)
+        if read is not None:
+            check_exposed(read, result[name], f"query_params[{name!r}]")
+    return result
+
+
+def exact_filters(lookups: dict[str, LookupPath], values: dict[str, Any]) -> dict[str, Any]:
+    """The ``filter()`` arguments for the ``values`` named in ``lookups``, each checked
+    against its column: a value the column cannot hold (``?owner=abc`` on a key declared
+    ``str``, an integer past the column's range) is a 422 at ``["query", <name>]``."""
+    result, errors = {}, []
+    for name, value in values.items():
+        lookup = lookups.get(name)
+        if lookup is None:
+            continue
+        try:
+            result[name] = lookup.check_value(value)
+        except ValueError as exc:
+            errors.append({"loc": ["query", name], "msg": str(exc), "type": "value_error"})
+    if errors:
+        raise ValidationError(errors)
+    return result

@@ -14,13 +14,14 @@ from ninja.errors import ConfigError
 from ninja.pagination import PaginationBase
 from ninja.responses import Status
 
-from ninja_aio.filters import filters_schema, model_lookups
+from ninja_aio.filters import exact_filters, filters_schema, model_lookups
 from ninja_aio.models.fields import storable_key
 from ninja_aio.models.hooks import set_request
 from ninja_aio.models.schemas import unique_name
 from ninja_aio.models.spec import ModelSpec
 from ninja_aio.models.writes import create_row, delete_row, update_row
 from ninja_aio.pagination import PageNumberPagination, make_paginator, paged_schema, paginate
+from ninja_aio.query import ListOptions, ListQuery
 from ninja_aio.views.actions import ActionSpec, action_options, bind_action
 from ninja_aio.views.auth_resolution import auth_rows, resolve_auth
 from ninja_aio.views.bulk import add_bulk_routes
@@ -98,6 +99,13 @@ class APIViewSet:
     max_page_size: ClassVar[int | None] = 100
     query_params: ClassVar[dict[str, tuple[Any, Any]]] = {}
     ordering: ClassVar[tuple[str, ...] | None] = None
+    #: List query options (``ninja_aio/query/``): ``?ordering=``, ``?search=``, a
+    #: ``ninja.FilterSchema`` (or one built from ``filter_fields``) and ``?fields=``.
+    ordering_fields: ClassVar[tuple[str, ...] | list[str]] = ()
+    search_fields: ClassVar[tuple[str, ...] | list[str]] = ()
+    filter_schema: ClassVar[type | None] = None
+    filter_fields: ClassVar[dict[str, str] | list[str]] = {}
+    field_selection: ClassVar[bool] = False
     #: ``Idempotency(...)`` (or ``True`` for its defaults): POST honours ``Idempotency-Key``.
     idempotency: ClassVar[Idempotency | bool | None] = None
     #: The ``APIRouter`` (``views/routers.py``) this viewset is mounted under, if any.
@@ -155,7 +163,7 @@ class APIViewSet:
         self, queryset: models.QuerySet, filters: dict[str, Any]
     ) -> models.QuerySet:
         """Apply list filters: by default, exact filters for names that are model lookups."""
-        lookups = {k: v for k, v in filters.items() if k in self._lookups}
+        lookups = exact_filters(self._lookups, filters)
         return queryset.filter(**lookups) if lookups else queryset
 
     async def relation_queryset(
@@ -173,7 +181,7 @@ class APIViewSet:
             raise ConfigError(f"{type(self).__name__} is already registered")
         self._registered = True
         self._converter, self._pk_type = pk_converter(self.model)
-        self._lookups = model_lookups(self.model, list(self.query_params))
+        self._lookups = model_lookups(self.model, list(self.query_params), self.spec.read.schema)
         self.views()
         self._add_actions(detail=False)
         self._add_actions(detail=True)
@@ -196,6 +204,7 @@ class APIViewSet:
         schema: Any,
         *params: inspect.Parameter,
         errors: tuple[int, ...] = (),
+        **options: Any,
     ) -> None:
         """Register a generated view: method, path, status codes and summary from ``_ROUTES``
         (plus ``errors``)."""
@@ -214,6 +223,7 @@ class APIViewSet:
             operation_id=name,
             url_name=name,
             summary=f"{verb} {subject}",
+            **options,
         )
 
     @property
@@ -255,31 +265,56 @@ class APIViewSet:
             params.append(_param("pagination", paginator.Input, Query(...)))
         if filters is not None:
             params.append(_param("filters", filters, Query(...)))
+        taken = [*(paginator.Input.model_fields if paginator else ()), *self.query_params]
+        listing = ListQuery(
+            self.spec, plan, self._list_options(), where=type(self).__name__, taken=taken
+        )
+        if listing.options is not None:
+            params.append(_param("options", listing.options, Query(...)))
+        if listing.filtering is not None:
+            params.append(_param("filtering", listing.filtering.schema, Query(...)))
 
         async def view(
-            request: HttpRequest, pagination: Any = None, filters: Schema | None = None
+            request: HttpRequest,
+            pagination: Any = None,
+            filters: Schema | None = None,
+            options: Schema | None = None,
+            filtering: Schema | None = None,
         ) -> Any:
             set_request(request)
             queryset = await self.get_queryset(request)
             if filters is not None:
                 values = {k: v for k, v in filters.model_dump().items() if v is not None}
                 queryset = await self.query_params_handler(queryset, values)
-            queryset = await plan.apply(self._ordered(queryset), request)
+            queryset, read = listing.apply(self._ordered(queryset), options, filtering)
+            queryset = await read.apply(queryset, request)
             if paginator is None:
-                return [plan.reader(obj) async for obj in queryset]
+                return [read.reader(obj) async for obj in queryset]
             page = await paginate(paginator, queryset, pagination, request)
             page[paginator.items_attribute] = [
-                plan.reader(o) for o in page[paginator.items_attribute]
+                read.reader(o) for o in page[paginator.items_attribute]
             ]
             return page
 
+        item = listing.item_schema
         if paginator is None:
-            response: Any = list[plan.schema]
+            response: Any = list[item]
         else:
-            owner = (type(paginator), plan.schema)
-            name = unique_name(f"Paged{plan.schema.__name__}", owner, type(paginator).__name__)
-            response = paged_schema(paginator, plan.schema, name)
-        self._route("list", view, response, *params)
+            owner = (type(paginator), item)
+            name = unique_name(f"Paged{item.__name__}", owner, type(paginator).__name__)
+            response = paged_schema(paginator, item, name)
+        # with field selection, fields not chosen are left out (not rendered as null)
+        extra = {"exclude_unset": True} if listing.selection else {}
+        self._route("list", view, response, *params, **extra)
+
+    def _list_options(self) -> ListOptions:
+        return ListOptions(
+            ordering_fields=self.ordering_fields,
+            search_fields=self.search_fields,
+            filter_schema=self.filter_schema,
+            filter_fields=self.filter_fields,
+            field_selection=self.field_selection,
+        )
 
     def _ordered(self, queryset: models.QuerySet) -> models.QuerySet:
         ordering = list(queryset.query.order_by) or list(

@@ -138,7 +138,14 @@ def test_getting_started_shows_the_readme_commands():
 
 @pytest.mark.parametrize(
     "module",
-    ["ninja_aio", "ninja_aio.auth", "ninja_aio.views", "ninja_aio.models", "ninja_aio.testing"],
+    [
+        "ninja_aio",
+        "ninja_aio.auth",
+        "ninja_aio.views",
+        "ninja_aio.models",
+        "ninja_aio.query",
+        "ninja_aio.testing",
+    ],
 )
 def test_each_public_module_has_a_reference_page_listing_its_names(module):
     page = DOCS / "reference" / (module.replace(".", "-") + ".md")
