@@ -1,0 +1,113 @@
+"""Opt-in cache of verified tokens: a repeated token skips the signature and claim checks.
+
+A bounded LRU per authenticator instance, keyed by the whole token string. An entry
+answers exactly as a fresh verification would:
+
+- **time**: it is used only while the token's own ``exp`` / ``nbf`` / ``iat`` would
+  still pass the claims registry, with the same clock and the same leeway;
+- **keys**: it remembers the key that verified it, and is used only while the key
+  source still hands out that very key for the token's ``kid`` and ``alg``. A JWKS
+  refresh builds new key objects, so the first hit after a refresh or a rotation
+  clears the whole cache; a removed key refuses the token as a fresh check would.
+
+Only tokens that passed every check are stored. What depends on the request or on
+mutable state runs on every request anyway, outside this cache: scopes and roles,
+the revocation lookup and ``auth_handler``. It is thread-safe (one ``threading.Lock``,
+never held across an ``await``) and bound to no event loop.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from ninja_aio.auth.claims import StrictClaimsRegistry
+from ninja_aio.auth.keys import KeySource
+from ninja_aio.auth.token import VerifiedToken
+
+__all__ = ["TokenCache"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    token: VerifiedToken
+    key: Any
+    #: The token's ``exp`` (None: it has none).
+    expires: float | None
+    #: The later of its ``nbf`` and ``iat`` (None: neither).
+    starts: float | None
+
+
+def _numeric(claims: Any, name: str) -> float | None:
+    value = claims.get(name)
+    return None if isinstance(value, bool) or not isinstance(value, int | float) else value
+
+
+class TokenCache:
+    """At most ``size`` verified tokens, least recently used evicted first."""
+
+    def __init__(self, size: int, registry: StrictClaimsRegistry) -> None:
+        self.size = size
+        self._registry = registry
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        """Forget every token (e.g. after revoking many at once)."""
+        with self._lock:
+            self._entries.clear()
+
+    def put(self, token: VerifiedToken, key: Any) -> None:
+        """Remember ``token``, verified with ``key``."""
+        claims = token.claims
+        nbf, iat = _numeric(claims, "nbf"), _numeric(claims, "iat")
+        starts = iat if nbf is None else nbf if iat is None else max(nbf, iat)
+        entry = _Entry(token, key, _numeric(claims, "exp"), starts)
+        with self._lock:
+            self._entries[token.raw] = entry
+            self._entries.move_to_end(token.raw)
+            if len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def _get(self, raw: str) -> _Entry | None:
+        with self._lock:
+            entry = self._entries.get(raw)
+            if entry is None:
+                return None
+            # The registry's own comparisons: exp <= now - leeway is expired, and
+            # nbf / iat > now + leeway is not valid yet.
+            registry = self._registry
+            now, leeway = registry.now, registry.leeway
+            if (entry.expires is not None and entry.expires <= now - leeway) or (
+                entry.starts is not None and entry.starts > now + leeway
+            ):
+                del self._entries[raw]
+                return None
+            self._entries.move_to_end(raw)
+            return entry
+
+    async def lookup(self, raw: str, keys: KeySource) -> VerifiedToken | None:
+        """The cached token for ``raw`` if it still holds with ``keys``, else None.
+
+        A key lookup failure (an unknown ``kid``, keys unavailable) is raised, as a
+        fresh verification would raise it.
+        """
+        entry = self._get(raw)
+        if entry is None:
+            return None
+        header = entry.token.header
+        try:
+            key = await keys.get_key(header.get("kid"), header["alg"])
+        except BaseException:
+            with self._lock:
+                self._entries.pop(raw, None)
+            raise
+        if key is entry.key:
+            return entry.token
+        self.clear()  # the key set changed: nothing verified with the old one is reused
+        return None
