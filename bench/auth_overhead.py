@@ -18,7 +18,8 @@ server (one worker, 127.0.0.1) loaded by ``wrk`` (else a bounded httpx client).
 Rounds alternate their order (A B C, C B A, ...) so machine noise hits every variant
 alike; the figures are medians of per-round values, ratios > 1 mean ours is faster.
 In-process times are this process's CPU time (``time.process_time``), so that other
-processes on a shared machine do not skew them; uvicorn figures are wall-clock.
+processes on a shared machine do not skew them; on uvicorn both the wall-clock
+throughput and the server process's CPU time per request are reported.
 The scenario functions (``direct_scenario``, ``asgi_scenario``, ``uvicorn_scenario``)
 return their rows, for a harness that imports them.
 """
@@ -291,22 +292,20 @@ def _wait_for(port: int, timeout: float = 20.0) -> None:
     raise RuntimeError("uvicorn did not start")
 
 
-def _wrk(url: str, token: str, seconds: float, connections: int) -> tuple[float, float]:
-    """Requests per second and mean latency (us) from one wrk run."""
+def _wrk(url: str, token: str, seconds: float, connections: int) -> tuple[float, int]:
+    """Requests per second and requests sent, from one wrk run."""
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
+        ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
          "-H", f"Authorization: Bearer {token}", url],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     if re.search(r"Non-2xx", out):
         raise RuntimeError(f"{url}: non-2xx responses")
-    return rate, connections / rate * 1e6
+    return rate, int(re.search(r"(\d+) requests in", out).group(1))
 
 
-async def _httpx_load(
-    url: str, token: str, seconds: float, connections: int
-) -> tuple[float, float]:
+async def _httpx_load(url: str, token: str, seconds: float, connections: int) -> tuple[float, int]:
     import httpx
 
     headers = {"Authorization": f"Bearer {token}"}
@@ -326,7 +325,7 @@ async def _httpx_load(
         start = time.perf_counter()
         await asyncio.gather(*(worker(client) for _ in range(connections)))
         rate = done / (time.perf_counter() - start)
-    return rate, connections / rate * 1e6
+    return rate, done
 
 
 def uvicorn_scenario(
@@ -346,26 +345,38 @@ def uvicorn_scenario(
     try:
         _wait_for(port)
         names = ["none", "hand", "ours", "cached"]
-        samples: dict[str, list[float]] = {name: [] for name in names}
+        rates: dict[str, list[float]] = {name: [] for name in names}
+        cpu: dict[str, list[float]] = {name: [] for name in names}
         for name in names:  # warm up every route once
             _load(tool, f"http://127.0.0.1:{port}/{name}", token, 1, connections)
         for round_ in range(rounds):
             for name in names if round_ % 2 == 0 else list(reversed(names)):
                 url = f"http://127.0.0.1:{port}/{name}"
-                samples[name].append(_load(tool, url, token, seconds, connections)[0])
+                before = _cpu_seconds(server.pid)
+                rate, sent = _load(tool, url, token, seconds, connections)
+                rates[name].append(rate)
+                cpu[name].append((_cpu_seconds(server.pid) - before) / sent)
     finally:
         server.terminate()
         server.wait(timeout=10)
-    hand = statistics.median(samples["hand"])
+    hand_rate, hand_cpu = statistics.median(rates["hand"]), statistics.median(cpu["hand"])
     return [
         {
             "variant": name,
             "tool": tool,
-            "median req/s": round(statistics.median(values)),
-            "variant/hand (throughput)": round(statistics.median(values) / hand, 2),
+            "median req/s": round(statistics.median(rates[name])),
+            "variant/hand (req/s)": round(statistics.median(rates[name]) / hand_rate, 2),
+            "server CPU us/request": round(statistics.median(cpu[name]) * 1e6),
+            "hand/variant (server CPU)": round(hand_cpu / statistics.median(cpu[name]), 2),
         }
-        for name, values in samples.items()
+        for name in names
     ]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _load(tool: str, url: str, token: str, seconds: float, connections: int) -> tuple:
