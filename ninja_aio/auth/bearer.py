@@ -318,7 +318,7 @@ class JwtAuthBase(CombinableAuth, AuthBase):
         keys = self._key_override or self._keys
         cache = self.token_cache
         verified = None if cache is None else await cache.lookup(token, keys)
-        key = None
+        parsed = None
         if verified is None:
             policy = self._config.policy
             parsed = prepare(token, policy, self._peek_issuer if keys is self._keys else None)
@@ -328,8 +328,8 @@ class JwtAuthBase(CombinableAuth, AuthBase):
         discovered = self._config.issuer is None and source_issuer is not None
         if discovered and verified.claims.get("iss") != source_issuer:
             raise InvalidToken("Invalid claim: iss")
-        if cache is not None and key is not None:
-            cache.put(verified, key)
+        if cache is not None and parsed is not None:
+            cache.put(parsed, key)
         return verified
 
     def _authorize(self, claims: Mapping[str, Any]) -> None:

@@ -12,8 +12,11 @@ answers exactly as a fresh verification would:
 
 Only tokens that passed every check are stored. What depends on the request or on
 mutable state runs on every request anyway, outside this cache: scopes and roles,
-the revocation lookup and ``auth_handler``. It is thread-safe (one ``threading.Lock``,
-never held across an ``await``) and bound to no event loop.
+the revocation lookup and ``auth_handler``. An entry keeps the header and claims as
+the JSON texts they were read from, and every hit reads them again: each request gets
+its own claims (a view that changes a nested claim cannot change the next request's),
+and JSON text weighs less than the dictionaries. It is thread-safe (one
+``threading.Lock``, never held across an ``await``) and bound to no event loop.
 """
 
 from __future__ import annotations
@@ -21,18 +24,24 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from ninja_aio.auth.claims import StrictClaimsRegistry
+from ninja_aio.auth.compact import loads_strict
 from ninja_aio.auth.keys import KeySource
 from ninja_aio.auth.token import VerifiedToken
+from ninja_aio.auth.verify import ParsedToken
 
 __all__ = ["TokenCache"]
 
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
-    token: VerifiedToken
+    header_json: bytes
+    claims_json: bytes
+    kid: str | None
+    alg: str
     key: Any
     #: The token's ``exp`` (None: it has none).
     expires: float | None
@@ -62,15 +71,23 @@ class TokenCache:
         with self._lock:
             self._entries.clear()
 
-    def put(self, token: VerifiedToken, key: Any) -> None:
-        """Remember ``token``, verified with ``key``."""
-        claims = token.claims
+    def put(self, parsed: ParsedToken, key: Any) -> None:
+        """Remember ``parsed``, which passed every check with ``key``."""
+        claims = parsed.claims
         nbf, iat = _numeric(claims, "nbf"), _numeric(claims, "iat")
         starts = iat if nbf is None else nbf if iat is None else max(nbf, iat)
-        entry = _Entry(token, key, _numeric(claims, "exp"), starts)
+        entry = _Entry(
+            parsed.header_json,
+            parsed.claims_json,
+            parsed.kid,
+            parsed.alg,
+            key,
+            _numeric(claims, "exp"),
+            starts,
+        )
         with self._lock:
-            self._entries[token.raw] = entry
-            self._entries.move_to_end(token.raw)
+            self._entries[parsed.raw] = entry
+            self._entries.move_to_end(parsed.raw)
             if len(self._entries) > self.size:
                 self._entries.popitem(last=False)
 
@@ -100,14 +117,15 @@ class TokenCache:
         entry = self._get(raw)
         if entry is None:
             return None
-        header = entry.token.header
         try:
-            key = await keys.get_key(header.get("kid"), header["alg"])
+            key = await keys.get_key(entry.kid, entry.alg)
         except BaseException:
             with self._lock:
                 self._entries.pop(raw, None)
             raise
-        if key is entry.key:
-            return entry.token
-        self.clear()  # the key set changed: nothing verified with the old one is reused
-        return None
+        if key is not entry.key:
+            self.clear()  # the key set changed: nothing verified with the old one is reused
+            return None
+        # The texts were read once already: the same reader gives the same values.
+        header = MappingProxyType(loads_strict(entry.header_json))
+        return VerifiedToken(header, MappingProxyType(loads_strict(entry.claims_json)), raw)

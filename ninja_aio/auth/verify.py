@@ -112,6 +112,9 @@ class ParsedToken:
     raw: str
     header: dict[str, Any]
     claims: dict[str, Any]
+    #: The JSON texts the header and the claims were read from.
+    header_json: bytes
+    claims_json: bytes
     signing_input: bytes
     #: None when the segment is base64url but not canonical: a bad signature, found later.
     signature: bytes | None
@@ -160,11 +163,14 @@ def _unencoded(header: dict[str, Any]) -> bool:
     raise ValueError("b64 outside crit")
 
 
-def _parse(raw: str, policy: VerificationPolicy) -> tuple[dict[str, Any], bytes, bytes, bytes]:
-    """The header (checked), the payload bytes, the signing input and the signature segment."""
+def _parse(
+    raw: str, policy: VerificationPolicy
+) -> tuple[dict[str, Any], bytes, bytes, bytes, bytes]:
+    """The header (checked), its JSON, the payload, the signing input, the signature segment."""
     signing_input, header_segment, payload_segment, signature = _segments(raw, policy)
     try:
-        header = loads_strict(b64url_decode(header_segment))
+        header_json = b64url_decode(header_segment)
+        header = loads_strict(header_json)
         if not isinstance(header, dict) or "alg" not in header:
             raise InvalidToken(_MALFORMED)
         payload = payload_segment if _unencoded(header) else b64url_decode(payload_segment)
@@ -183,7 +189,7 @@ def _parse(raw: str, policy: VerificationPolicy) -> tuple[dict[str, Any], bytes,
         typ = header.get("typ")
         if not isinstance(typ, str) or _media_type(typ) not in policy.token_types:
             raise InvalidToken("Invalid token type")
-    return header, payload, signing_input, signature
+    return header, header_json, payload, signing_input, signature
 
 
 def _is_numeric_date(value: Any) -> bool:
@@ -268,11 +274,13 @@ def prepare(
     ``expected_issuer`` refuses a token that names another issuer right away, so a
     remote key source is never asked for keys on behalf of a stranger.
     """
-    header, payload, signing_input, signature = _parse(raw, policy)
+    header, header_json, payload, signing_input, signature = _parse(raw, policy)
     claims = _parse_claims(payload)
     if expected_issuer is not None and claims.get("iss") != expected_issuer:
         raise InvalidToken("Invalid claim: iss")
-    return ParsedToken(raw, header, claims, signing_input, _decode_signature(signature))
+    return ParsedToken(
+        raw, header, claims, header_json, payload, signing_input, _decode_signature(signature)
+    )
 
 
 def complete(parsed: ParsedToken, key: Any, policy: VerificationPolicy) -> VerifiedToken:

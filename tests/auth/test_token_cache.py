@@ -154,6 +154,25 @@ async def test_size_is_bounded_and_the_least_recently_used_goes_first(clock, sig
     assert len(auth.token_cache) == 2
 
 
+async def test_each_request_gets_its_own_claims(clock, signatures):
+    """A view that changes a nested claim changes nothing for the next request."""
+    auth = bearer_class()()
+    api = new_api()
+
+    @api.get("/roles", auth=auth)
+    async def roles(request):
+        seen = list(request.jwt.claims["roles"])
+        request.jwt.claims["roles"].append("admin")
+        request.auth["roles"].append("root")
+        return {"roles": seen}
+
+    client, value = TestAsyncClient(api), token(roles=["reader"])
+    for _ in range(3):
+        response = await client.get("/roles", headers=bearer(value))
+        assert response.json() == {"roles": ["reader"]}
+    assert len(signatures) == 1
+
+
 async def test_a_token_revoked_after_it_was_cached_is_refused(clock):
     store = CacheRevocationStore()
     auth = bearer_class(check_revocation=True, revocation_store=store)()
