@@ -98,8 +98,9 @@ def public_key(key: Key) -> Key:
 
 
 def make_tokens(key: Key, alg: str, count: int) -> list[str]:
-    """``count`` distinct tokens (each has its own ``sub`` and ``jti``)."""
-    return [encode_jwt({"sub": f"u{n}", "iss": ISSUER}, 3600, key, alg) for n in range(count)]
+    """``count`` distinct tokens (own ``sub`` and ``jti``), with a list claim like most."""
+    claims = {"iss": ISSUER, "aud": "bench-api", "roles": ["reader", "writer"]}
+    return [encode_jwt({**claims, "sub": f"u{n}"}, 3600, key, alg) for n in range(count)]
 
 
 def hand_written(verify_key: Key, alg: str) -> HttpBearer:

@@ -12,11 +12,12 @@ answers exactly as a fresh verification would:
 
 Only tokens that passed every check are stored. What depends on the request or on
 mutable state runs on every request anyway, outside this cache: scopes and roles,
-the revocation lookup and ``auth_handler``. An entry keeps the header and claims as
-the JSON texts they were read from, and every hit reads them again: each request gets
-its own claims (a view that changes a nested claim cannot change the next request's),
-and JSON text weighs less than the dictionaries. It is thread-safe (one
-``threading.Lock``, never held across an ``await``) and bound to no event loop.
+the revocation lookup and ``auth_handler``. Each request gets claims no other request
+can change: a header or claim set of plain values (strings, numbers, booleans, null)
+is shared read-only, while one holding lists or objects is kept as the JSON text it was
+read from and read again on every hit (a view that appends to a nested claim must not
+change the next request's). It is thread-safe (one ``threading.Lock``, never held
+across an ``await``) and bound to no event loop.
 """
 
 from __future__ import annotations
@@ -36,10 +37,26 @@ from ninja_aio.auth.verify import ParsedToken
 __all__ = ["TokenCache"]
 
 
+#: Immutable JSON values: a mapping of these alone can be shared between requests.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _shareable(values: dict[str, Any], text: bytes) -> MappingProxyType | bytes:
+    """A read-only view of ``values`` when nothing in it can change, else its JSON ``text``."""
+    if all(type(value) in _SCALARS for value in values.values()):
+        return MappingProxyType(values)
+    return text
+
+
+def _fresh(stored: MappingProxyType | bytes) -> MappingProxyType:
+    # A text was read once already: the same reader gives the same values.
+    return stored if type(stored) is MappingProxyType else MappingProxyType(loads_strict(stored))
+
+
 @dataclass(frozen=True, slots=True)
 class _Entry:
-    header_json: bytes
-    claims_json: bytes
+    header: MappingProxyType | bytes
+    claims: MappingProxyType | bytes
     kid: str | None
     alg: str
     key: Any
@@ -77,8 +94,8 @@ class TokenCache:
         nbf, iat = _numeric(claims, "nbf"), _numeric(claims, "iat")
         starts = iat if nbf is None else nbf if iat is None else max(nbf, iat)
         entry = _Entry(
-            parsed.header_json,
-            parsed.claims_json,
+            _shareable(parsed.header, parsed.header_json),
+            _shareable(claims, parsed.claims_json),
             parsed.kid,
             parsed.alg,
             key,
@@ -126,6 +143,4 @@ class TokenCache:
         if key is not entry.key:
             self.clear()  # the key set changed: nothing verified with the old one is reused
             return None
-        # The texts were read once already: the same reader gives the same values.
-        header = MappingProxyType(loads_strict(entry.header_json))
-        return VerifiedToken(header, MappingProxyType(loads_strict(entry.claims_json)), raw)
+        return VerifiedToken(_fresh(entry.header), _fresh(entry.claims), raw)
