@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import binascii
 import json
-import re
 from typing import Any
 
 import orjson
@@ -31,8 +30,8 @@ _TO_STANDARD = bytes.maketrans(b"-_+/=", b"+/!!!")
 _PADDING = (b"", b"=", b"==")
 #: Last characters whose unused low bits are zero, by padding length (RFC 4648 §3.5).
 _CANONICAL_ENDINGS = (b"", b"AEIMQUYcgkosw048", b"AQgw")
-#: A member name's end: its closing quote, optional whitespace, the colon.
-_NAME_END = re.compile(rb'"\s*:')
+#: JSON's whitespace (RFC 8259 §2).
+_WHITESPACE = b" \t\n\r"
 #: orjson turns integers beyond 64 bits into floats; any float this large is re-read.
 _EXACT_LIMIT = float(2**63)
 
@@ -83,11 +82,13 @@ def _members(value: Any) -> int:
 
 
 def _member_bound(text: bytes) -> int:
-    """At least the number of members the JSON ``text`` holds (one name end each)."""
-    if b" :" in text or b"\t:" in text or b"\n:" in text or b"\r:" in text:
-        return len(_NAME_END.findall(text))
-    # Every name end is exactly '":' (inside strings a quote is escaped: extra counts only).
-    return text.count(b'":')
+    """At least the number of members the JSON ``text`` holds.
+
+    Each member's name ends with a quote, optional whitespace and a colon; without the
+    whitespace every one of them reads '":'. Deleting whitespace elsewhere (or inside
+    strings, where a quote is escaped) can only add matches.
+    """
+    return text.translate(None, _WHITESPACE).count(b'":')
 
 
 def loads_strict(text: bytes) -> Any:
