@@ -174,7 +174,7 @@ def _parse(
         if not isinstance(header, dict) or "alg" not in header:
             raise InvalidToken(_MALFORMED)
         payload = payload_segment if _unencoded(header) else b64url_decode(payload_segment)
-    except (JoseError, ValueError, UnicodeError, RecursionError) as exc:
+    except (ValueError, UnicodeError, RecursionError) as exc:
         raise InvalidToken(_MALFORMED) from exc
     # We understand no JWS extension, and an unencoded payload (RFC 7797) is not a JWT.
     if "crit" in header or "b64" in header:
