@@ -10,7 +10,7 @@ answers exactly as a fresh verification would:
   refresh builds new key objects, so the first hit after a refresh or a rotation
   clears the whole cache; a removed key refuses the token as a fresh check would.
 
-Only tokens that passed every check are stored. What depends on the request or on
+Only tokens whose signature and claims passed are stored. What depends on the request or on
 mutable state runs on every request anyway, outside this cache: scopes and roles,
 the revocation lookup and ``auth_handler``. Each request gets claims no other request
 can change: a header or claim set of plain values (strings, numbers, booleans, null)
@@ -89,7 +89,7 @@ class TokenCache:
             self._entries.clear()
 
     def put(self, parsed: ParsedToken, key: Any) -> None:
-        """Remember ``parsed``, which passed every check with ``key``."""
+        """Remember ``parsed``, whose signature (by ``key``) and claims passed."""
         claims = parsed.claims
         nbf, iat = _numeric(claims, "nbf"), _numeric(claims, "iat")
         starts = iat if nbf is None else nbf if iat is None else max(nbf, iat)
