@@ -52,7 +52,8 @@ from ninja_aio.auth.token import (
     current_token,
     request_token,
 )
-from ninja_aio.auth.verify import VerificationPolicy, verify_token
+from ninja_aio.auth.token_cache import TokenCache
+from ninja_aio.auth.verify import VerificationPolicy, complete, prepare
 
 __all__ = ["AsyncJwtBearer", "AsyncJwtCookie"]
 
@@ -75,6 +76,7 @@ class _Compiled:
     scope_text: str
     required_roles: frozenset[str]
     roles_paths: tuple[str, ...]
+    token_cache_size: int
 
 
 def _string_tuple(owner: str, attribute: str, value: Any) -> tuple[str, ...]:
@@ -124,6 +126,9 @@ class JwtAuthBase(CombinableAuth, AuthBase):
     required_roles: Sequence[str] = ()
     roles_claim: str | Sequence[str] = "roles"
     realm: str = "api"
+    #: Verified tokens remembered per instance, so a repeated token skips the signature
+    #: and claim checks (0: off). See docs/token-cache.md for the trade-off.
+    token_cache_size: int = 0
 
     # Remote keys (see ninja_aio.auth.remote).
     jwks_url: str | None = None
@@ -197,6 +202,9 @@ class JwtAuthBase(CombinableAuth, AuthBase):
                     f"{owner}.required_scopes: {scope!r} is not an RFC 6749 scope-token "
                     "(printable ASCII without spaces, quotes or backslashes)"
                 )
+        cache_size = cls.token_cache_size
+        if isinstance(cache_size, bool) or not isinstance(cache_size, int) or cache_size < 0:
+            raise ImproperlyConfigured(f"{owner}.token_cache_size: a whole number, 0 for none")
         compiled = _Compiled(
             algorithms=algorithms,
             policy=VerificationPolicy.build(
@@ -214,6 +222,7 @@ class JwtAuthBase(CombinableAuth, AuthBase):
             roles_paths=(roles_claim,)
             if isinstance(roles_claim, str)
             else _string_tuple(owner, "roles_claim", roles_claim),
+            token_cache_size=cache_size,
         )
         cls._compiled = compiled
         return compiled
@@ -234,6 +243,9 @@ class JwtAuthBase(CombinableAuth, AuthBase):
             )
         self._keys = keys
         self._revocation = RevocationCheck.for_bearer(self) if cls.check_revocation else None
+        size = compiled.token_cache_size
+        #: The verified-token cache (``token_cache_size``), or None.
+        self.token_cache = TokenCache(size, compiled.policy.claims) if size else None
         # Only remote sources cost I/O; refuse other issuers' tokens before asking them.
         self._peek_issuer = compiled.issuer if not isinstance(keys, StaticKeySource) else None
 
@@ -255,7 +267,9 @@ class JwtAuthBase(CombinableAuth, AuthBase):
         if forced is not None:  # ninja_aio.testing.force_auth: set by test clients only
             return forced.accept(request)
         # Only this request's own token (one an earlier authenticator verified) may show.
-        bind_token(request, request_token(request))
+        own = request_token(request)
+        if current_token() is not own:
+            bind_token(request, own)
         token = self.get_credential(request)
         if token is None:
             if _is_patched(type(self).auth_handler):
@@ -302,12 +316,20 @@ class JwtAuthBase(CombinableAuth, AuthBase):
 
     async def _verify(self, token: str) -> VerifiedToken:
         keys = self._key_override or self._keys
-        peek = self._peek_issuer if keys is self._keys else None
-        verified = await verify_token(token, self._config.policy, keys, expected_issuer=peek)
+        cache = self.token_cache
+        verified = None if cache is None else await cache.lookup(token, keys)
+        parsed = None
+        if verified is None:
+            policy = self._config.policy
+            parsed = prepare(token, policy, self._peek_issuer if keys is self._keys else None)
+            key = await keys.get_key(parsed.kid, parsed.alg)
+            verified = complete(parsed, key, policy)
         source_issuer = keys.issuer
         discovered = self._config.issuer is None and source_issuer is not None
         if discovered and verified.claims.get("iss") != source_issuer:
             raise InvalidToken("Invalid claim: iss")
+        if cache is not None and parsed is not None:
+            cache.put(parsed, key)
         return verified
 
     def _authorize(self, claims: Mapping[str, Any]) -> None:
@@ -335,7 +357,9 @@ class AsyncJwtBearer(JwtAuthBase):
     openapi_bearerFormat: str = "JWT"
 
     def get_credential(self, request: HttpRequest) -> str | None:
-        value = request.headers.get("Authorization")
+        # request.headers builds a mapping of every header: read META first. (ninja's
+        # test clients store headers in META under their own spelling, so fall back.)
+        value = request.META.get("HTTP_AUTHORIZATION") or request.headers.get("Authorization")
         if not value:
             return None
         scheme, _, token = value.partition(" ")

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from joserfc.errors import InvalidClaimError
+from joserfc.errors import InvalidClaimError, MissingClaimError
 from joserfc.jwt import JWTClaimsRegistry
 
 __all__ = [
@@ -107,6 +107,27 @@ class StrictClaimsRegistry(JWTClaimsRegistry):
 
     def __init__(self, now: Any = None, leeway: int = 0, **options: Any) -> None:
         super().__init__(now=_clock if now is None else now, leeway=leeway, **options)
+        # What joserfc's ``validate`` works out on every call (a set of essential names,
+        # a getattr per claim), worked out once.
+        self._essential = tuple(sorted(self.essential_keys))
+        self._validators = {
+            name.removeprefix("validate_"): getattr(self, name)
+            for name in dir(type(self))
+            if name.startswith("validate_")
+        }
+
+    def validate(self, claims: dict[str, Any]) -> None:
+        """joserfc's checks in joserfc's order: missing essentials, then claim by claim."""
+        missing = [name for name in self._essential if claims.get(name) is None]
+        if missing:
+            raise MissingClaimError(",".join(missing))
+        validators, options = self._validators, self.options
+        for name, value in claims.items():
+            check = validators.get(name)
+            if check is not None:
+                check(value)
+            elif name in options:
+                self.check_value(name, value)
 
     def check_value(self, claim_name: str, value: Any) -> None:
         option = self.options.get(claim_name)

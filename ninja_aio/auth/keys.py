@@ -151,6 +151,13 @@ class StaticKeySource:
         members = key.keys if isinstance(key, KeySet) else []
         self._by_kid = {member.kid: member for member in members}
         self._only = members[0] if len(members) == 1 else None
+        # Which algorithms each key verifies depends on the key alone: worked out once.
+        self._fits = {
+            id(member): frozenset(
+                alg for alg in ALGORITHM_KEY_TYPES if key_fits_algorithm(member, alg)
+            )
+            for member in (members if self._single is None else [key])
+        }
 
     async def get_key(self, kid: str | None, alg: str) -> Key:
         return self.lookup(kid, alg)
@@ -160,6 +167,6 @@ class StaticKeySource:
         key = self._single or (self._by_kid.get(kid) if kid is not None else self._only)
         if key is None:
             raise InvalidToken("Unknown key")
-        if not key_fits_algorithm(key, alg):
+        if alg not in self._fits[id(key)]:
             raise InvalidToken("Key does not fit the algorithm")
         return key

@@ -5,13 +5,15 @@ talks to Redis on the event loop, one command per lookup (``EXISTS jti fam``), w
 keeps the per-request check near one network round trip. Clients are kept per event
 loop, since a connection belongs to the loop that opened it: made for ASGI servers (one
 loop per worker). Where every call runs on a new loop (async auth of sync views under
-WSGI), each call would open a connection: use ``CacheRevocationStore`` there.
+WSGI), each call would open a connection: use ``CacheRevocationStore`` there. The
+clients of closed loops are dropped when a new loop first asks, so their number stays
+that of the live loops (a weak mapping would not do: a client refers to its loop).
 """
 
 from __future__ import annotations
 
 import asyncio
-import weakref
+import threading
 from typing import Any
 
 from ninja_aio.auth.revocation import StoreUnavailable, entry_ttl
@@ -35,9 +37,8 @@ class RedisRevocationStore:
         self.url = url
         self.prefix = prefix
         self.timeout = timeout
-        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._clients: dict[asyncio.AbstractEventLoop, Any] = {}
+        self._lock = threading.Lock()
 
     def _client(self) -> Any:
         import redis.asyncio
@@ -48,7 +49,11 @@ class RedisRevocationStore:
             client = redis.asyncio.Redis.from_url(
                 self.url, socket_timeout=self.timeout, socket_connect_timeout=self.timeout
             )
-            self._clients[loop] = client
+            with self._lock:
+                # A closed loop's connections can never be used again: let them go.
+                for closed in [known for known in self._clients if known.is_closed()]:
+                    del self._clients[closed]
+                self._clients[loop] = client
         return client
 
     async def _run(self, command: str, *args: Any, **options: Any) -> Any:

@@ -108,9 +108,8 @@ def decode_jwt(
         require_exp=require_exp,
     )
     policy = VerificationPolicy.build(allowed, options, leeway=check_leeway("decode_jwt", leeway))
-    obj, header, parsed = prepare(token, policy)
-    key = source.lookup(header.get("kid"), header["alg"])
-    return complete(token, obj, header, parsed, key, policy)
+    parsed = prepare(token, policy)
+    return complete(parsed, source.lookup(parsed.kid, parsed.alg), policy)
 
 
 def set_jwt_cookie(
