@@ -14,6 +14,7 @@ from ninja.errors import ConfigError
 from ninja.pagination import PaginationBase
 from ninja.responses import Status
 
+from ninja_aio.cursor import declared_ordering
 from ninja_aio.filters import filters_schema, model_lookups
 from ninja_aio.models.fields import storable_key
 from ninja_aio.models.hooks import set_request
@@ -24,6 +25,7 @@ from ninja_aio.pagination import PageNumberPagination, make_paginator, paged_sch
 from ninja_aio.views.actions import ActionSpec, action_options, bind_action
 from ninja_aio.views.auth_resolution import auth_rows, resolve_auth
 from ninja_aio.views.bulk import add_bulk_routes
+from ninja_aio.views.conditional import ETags, header_params, route_options, write_condition
 from ninja_aio.views.idempotency import Idempotency
 from ninja_aio.views.responses import error_responses
 from ninja_aio.views.routing import ViewSetRouter, pk_converter
@@ -94,6 +96,12 @@ class APIViewSet:
     ordering: ClassVar[tuple[str, ...] | None] = None
     #: ``Idempotency(...)`` (or ``True`` for its defaults): POST honours ``Idempotency-Key``.
     idempotency: ClassVar[Idempotency | bool | None] = None
+    #: ETags on reads, ``If-None-Match`` / ``If-Match`` honoured (``views/conditional.py``).
+    conditional_requests: ClassVar[bool] = True
+    #: A field that changes on every write (``updated_at``): tags cost no rendering.
+    etag_field: ClassVar[str | None] = None
+    #: PATCH / PUT / DELETE without ``If-Match`` are a 428.
+    require_if_match: ClassVar[bool] = False
 
     def __init__(
         self, api: NinjaAPI | None = None, model: type[models.Model] | None = None
@@ -154,6 +162,10 @@ class APIViewSet:
         self._registered = True
         self._converter, self._pk_type = pk_converter(self.model)
         self._lookups = model_lookups(self.model, list(self.query_params))
+        self._etags = None
+        if self.conditional_requests:
+            spec = self.spec
+            self._etags = ETags.build(self.model, spec.detail, spec.read, self.etag_field)
         self.views()
         self._add_actions(detail=False)
         self._add_actions(detail=True)
@@ -175,9 +187,11 @@ class APIViewSet:
         schema: Any,
         *params: inspect.Parameter,
         errors: tuple[int, ...] = (),
+        responses: dict[int, Any] | None = None,
+        openapi_extra: dict[str, Any] | None = None,
     ) -> None:
         """Register a generated view: method, path, status codes and summary from ``_ROUTES``
-        (plus ``errors``)."""
+        (plus ``errors`` and other ``responses``)."""
         method, path, status, route_errors, verb = _ROUTES[operation]
         errors = (*route_errors, *errors)
         path = path.format(id=self._id_path)
@@ -189,7 +203,8 @@ class APIViewSet:
             [method],
             _endpoint(view, operation, list(params)),
             resolve_auth(self, method),
-            response={status: schema, **error_responses(*errors)},
+            response={status: schema, **error_responses(*errors), **(responses or {})},
+            openapi_extra=openapi_extra,
             operation_id=name,
             url_name=name,
             summary=f"{verb} {subject}",
@@ -234,9 +249,15 @@ class APIViewSet:
             params.append(_param("pagination", paginator.Input, Query(...)))
         if filters is not None:
             params.append(_param("filters", filters, Query(...)))
+        tags = self._etags
+        scope = f"{self.api.urls_namespace}:{self.path}"
 
         async def view(
-            request: HttpRequest, pagination: Any = None, filters: Schema | None = None
+            request: HttpRequest,
+            pagination: Any = None,
+            filters: Schema | None = None,
+            if_none_match: str | None = None,
+            response: HttpResponse | None = None,
         ) -> Any:
             set_request(request)
             queryset = await self.get_queryset(request)
@@ -245,12 +266,18 @@ class APIViewSet:
                 queryset = await self.query_params_handler(queryset, values)
             queryset = await plan.apply(self._ordered(queryset), request)
             if paginator is None:
-                return [plan.reader(obj) async for obj in queryset]
-            page = await paginate(paginator, queryset, pagination, request)
-            page[paginator.items_attribute] = [
-                plan.reader(o) for o in page[paginator.items_attribute]
-            ]
-            return page
+                page, rows = None, [obj async for obj in queryset]
+            else:
+                page = await paginate(paginator, queryset, pagination, request, scope=scope)
+                rows = page.pop(paginator.items_attribute)
+
+            def body() -> Any:
+                items = [plan.reader(o) for o in rows]
+                return items if page is None else {**page, paginator.items_attribute: items}
+
+            if tags is None:
+                return body()
+            return tags.read_page(request, page, rows, body, if_none_match, response)
 
         if paginator is None:
             response: Any = list[plan.schema]
@@ -258,12 +285,15 @@ class APIViewSet:
             owner = (type(paginator), plan.schema)
             name = unique_name(f"Paged{plan.schema.__name__}", owner, type(paginator).__name__)
             response = paged_schema(paginator, plan.schema, name)
-        self._route("list", view, response, *params)
+        options: dict[str, Any] = {}
+        if tags is not None:
+            params += header_params(write=False, required=False)
+            options = route_options(200, write=False, required=False)
+        self._route("list", view, response, *params, **options)
 
     def _ordered(self, queryset: models.QuerySet) -> models.QuerySet:
-        ordering = list(queryset.query.order_by) or list(
-            self.ordering or self.model._meta.ordering or ()
-        )
+        default = self.ordering or declared_ordering(self.pagination_class)
+        ordering = list(queryset.query.order_by) or list(default or self.model._meta.ordering or ())
         if not {"pk", "-pk", self.model._meta.pk.name, f"-{self.model._meta.pk.name}"} & set(
             map(str, ordering)
         ):
@@ -299,14 +329,33 @@ class APIViewSet:
 
         self._route("create", view, plan.schema, *params, errors=(503,) if idempotency else ())
 
+    def _conditional_route(self, operation: str, view: Any, schema: Any, *params: Any) -> None:
+        """Register a read or write route with its conditional-request headers and statuses."""
+        options: dict[str, Any] = {}
+        if self._etags is not None:
+            write, required = operation != "retrieve", self.require_if_match
+            params = (*params, *header_params(write=write, required=required))
+            options = route_options(_ROUTES[operation][2], write=write, required=required)
+        self._route(operation, view, schema, *params, **options)
+
     def _add_retrieve(self) -> None:
         plan = self.spec.detail
+        tags = self._etags
 
-        async def view(request: HttpRequest, id: Any) -> Any:
+        async def view(
+            request: HttpRequest,
+            id: Any,
+            if_none_match: str | None = None,
+            response: HttpResponse | None = None,
+        ) -> Any:
             set_request(request)
-            return plan.reader(await self.get_object(request, id))
+            obj = await self.get_object(request, id)
+            if tags is None:
+                return plan.reader(obj)
+            return tags.read_row(obj, if_none_match, response)
 
-        self._route("retrieve", view, plan.schema, _param("id", self._pk_type, Path(...)))
+        id_param = _param("id", self._pk_type, Path(...))
+        self._conditional_route("retrieve", view, plan.schema, id_param)
 
     def _add_update(self, operation: str = "update") -> None:
         write = self.spec.replace if operation == "put" else self.spec.update
@@ -314,24 +363,52 @@ class APIViewSet:
             return
         plan = self.spec.read
 
-        async def view(request: HttpRequest, id: Any, payload: Schema) -> Any:
+        async def view(
+            request: HttpRequest,
+            id: Any,
+            payload: Schema,
+            if_match: str | None = None,
+            if_none_match: str | None = None,
+            response: HttpResponse | None = None,
+        ) -> Any:
             set_request(request)
-            return await update_row(request, self.spec, id, payload, plan, plan=write)
+            condition = await write_condition(
+                self._etags, request, if_match, if_none_match, required=self.require_if_match
+            )
+            check = None if condition is None else condition.check
+            lock = condition is not None and condition.conditional
+            body = await update_row(
+                request, self.spec, id, payload, plan, plan=write, check=check, lock=lock
+            )
+            return body if condition is None else condition.tag_response(response, body)
 
         payload = _param("payload", write.schema, inspect.Parameter.empty)
-        self._route(operation, view, plan.schema, _param("id", self._pk_type, Path(...)), payload)
+        id_param = _param("id", self._pk_type, Path(...))
+        self._conditional_route(operation, view, plan.schema, id_param, payload)
 
     def _add_put(self) -> None:
         """PUT: the update route with the replacement payload (``spec.replace``)."""
         self._add_update("put")
 
     def _add_delete(self) -> None:
-        async def view(request: HttpRequest, id: Any) -> Any:
+        async def view(
+            request: HttpRequest,
+            id: Any,
+            if_match: str | None = None,
+            if_none_match: str | None = None,
+            response: HttpResponse | None = None,
+        ) -> Any:
             set_request(request)
-            await delete_row(request, self.spec, id)
+            condition = await write_condition(
+                self._etags, request, if_match, if_none_match, required=self.require_if_match
+            )
+            if condition is None or not condition.conditional:
+                await delete_row(request, self.spec, id)
+            else:
+                await delete_row(request, self.spec, id, check=condition.check, lock=True)
             return Status(204, None)
 
-        self._route("delete", view, None, _param("id", self._pk_type, Path(...)))
+        self._conditional_route("delete", view, None, _param("id", self._pk_type, Path(...)))
 
 
 class ReadOnlyViewSet(APIViewSet):
