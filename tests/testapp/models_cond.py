@@ -17,6 +17,7 @@ class Shelf(models.Model):
 WRITE_GATE = [lambda release: None]
 
 
+# --8<-- [start:release]
 class Release(ModelSerializer):
     title = models.CharField(max_length=50)
     score = models.IntegerField(null=True, blank=True)
@@ -40,6 +41,8 @@ class Release(ModelSerializer):
         tenant_id = getattr(request, "tenant_id", None)
         rows = cls.objects.all()
         return rows if tenant_id is None else rows.filter(tenant_id=tenant_id)
+
+    # --8<-- [end:release]
 
     def before_save(self):
         WRITE_GATE[0](self)
