@@ -133,8 +133,14 @@ def _load(
     check: Callable[[models.Model], None] | None,
     lock: bool,
 ) -> models.Model:
-    """The row a write changes, in its transaction: locked if asked, then ``check``-ed."""
-    if lock:
+    """The row a write changes, in its transaction: locked if asked, then ``check``-ed.
+
+    A scope PostgreSQL cannot lock through (``DISTINCT``, a union) locks the row by key first.
+    """
+    if lock and (queryset.query.distinct or queryset.query.combinator):
+        manager = queryset.model._default_manager
+        list(manager.select_for_update().filter(pk=pk).values_list("pk"))
+    elif lock:
         queryset = queryset.select_for_update(of=("self",))
     instance = queryset.get(pk=pk)
     if check is not None:

@@ -38,6 +38,8 @@ ANY = ("*",)
 #: ``etagc`` characters, surrounding whitespace, then a comma or the end.
 _ELEMENT = re.compile(r'[ \t]*(?:((?:W/)?"[\x21\x23-\x7e\x80-\xff]*")[ \t]*)?(?:,|\Z)')
 
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
 STALE = "The resource has changed: the precondition of the request failed"
 REQUIRED = "This request must be conditional: send If-Match with the resource's ETag"
 
@@ -129,8 +131,11 @@ class ETags:
                 raise ConfigError(f"etag_field {version!r} is not a field of {model.__name__}")
             version = model._meta.get_field(version).attname
         # The schema is part of every tag: a deployment changing it invalidates old tags.
-        schema = orjson.dumps(detail.schema.model_json_schema(), option=orjson.OPT_SORT_KEYS)
-        return cls(model, detail, read, version, hashlib.blake2b(schema, digest_size=8).digest())
+        # Same in every worker process: no object addresses (a validator's repr has one).
+        fields = detail.schema.model_fields
+        shape = _ADDRESS.sub("", repr(sorted((n, repr(f.annotation)) for n, f in fields.items())))
+        shape = shape.encode()
+        return cls(model, detail, read, version, hashlib.blake2b(shape, digest_size=8).digest())
 
     def of_data(self, data: Any) -> str:
         """The tag of rendered data (a row's or a page's)."""

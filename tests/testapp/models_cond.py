@@ -46,3 +46,14 @@ class Release(ModelSerializer):
 
     def before_save(self):
         WRITE_GATE[0](self)
+
+
+class DistinctRelease(Release):
+    """The same rows through a ``DISTINCT`` scope (which PostgreSQL cannot lock through)."""
+
+    class Meta:
+        proxy = True
+
+    @classmethod
+    async def queryset_request(cls, request):
+        return cls.objects.filter(title__isnull=False).distinct()

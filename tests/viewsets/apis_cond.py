@@ -5,7 +5,7 @@ from ninja.pagination import CursorPagination as NinjaCursorPagination
 from ninja_aio import NinjaAIO
 from ninja_aio.pagination import CursorPagination
 from ninja_aio.views import APIViewSet
-from tests.testapp.models_cond import Release
+from tests.testapp.models_cond import DistinctRelease, Release
 from tests.viewsets.apis import TenantAuth
 
 api = NinjaAIO(urls_namespace="vs-cond")
@@ -70,3 +70,8 @@ class PlainReleaseViewSet(APIViewSet):
 @api.viewset(Release, api_route_path="release-ninja", pagination_class=NinjaCursorPagination)
 class NinjaCursorViewSet(APIViewSet):
     """ninja's own class: it gets keyset pages and signed cursors."""
+
+
+@api.viewset(DistinctRelease, api_route_path="release-distinct")
+class DistinctReleaseViewSet(APIViewSet):
+    """Conditional writes through a ``DISTINCT`` scope."""

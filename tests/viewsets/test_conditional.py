@@ -306,3 +306,17 @@ def test_random_precondition_headers_never_answer_a_5xx(transactional_db):
 
     run()
     assert {200, 304, 400, 412} <= seen
+
+
+async def test_conditional_writes_through_a_distinct_scope(client, row):
+    """PostgreSQL refuses FOR UPDATE with DISTINCT: the row is then locked by its key."""
+    path = f"/release-distinct/{row.pk}/"
+    tag = await _tag(client, path)
+    assert (
+        await client.patch(path, json={"score": 2}, headers={"If-Match": tag})
+    ).status_code == 200
+    assert (
+        await client.patch(path, json={"score": 3}, headers={"If-Match": tag})
+    ).status_code == 412
+    assert (await client.delete(path, headers={"If-Match": tag})).status_code == 412
+    assert (await Release.objects.aget(pk=row.pk)).score == 2
