@@ -31,6 +31,7 @@ __all__ = [
     "parse_tags",
     "route_options",
     "write_condition",
+    "write_hooks",
 ]
 
 ANY = ("*",)
@@ -304,6 +305,13 @@ async def write_condition(
     if tags is None:
         return None
     return await WriteCondition.prepare(tags, request, if_match, if_none_match, required=required)
+
+
+def write_hooks(condition: WriteCondition | None) -> dict[str, Any]:
+    """``update_row`` / ``delete_row`` keywords: the check, and the lock when conditional."""
+    if condition is None:
+        return {}
+    return {"check": condition.check, "lock": condition.conditional}
 
 
 def _keyword(name: str, annotation: Any, default: Any) -> inspect.Parameter:

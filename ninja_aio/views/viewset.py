@@ -25,7 +25,13 @@ from ninja_aio.pagination import PageNumberPagination, make_paginator, paged_sch
 from ninja_aio.views.actions import ActionSpec, action_options, bind_action
 from ninja_aio.views.auth_resolution import auth_rows, resolve_auth
 from ninja_aio.views.bulk import add_bulk_routes
-from ninja_aio.views.conditional import ETags, header_params, route_options, write_condition
+from ninja_aio.views.conditional import (
+    ETags,
+    header_params,
+    route_options,
+    write_condition,
+    write_hooks,
+)
 from ninja_aio.views.idempotency import Idempotency
 from ninja_aio.views.responses import error_responses
 from ninja_aio.views.routing import ViewSetRouter, pk_converter
@@ -375,11 +381,8 @@ class APIViewSet:
             condition = await write_condition(
                 self._etags, request, if_match, if_none_match, required=self.require_if_match
             )
-            check = None if condition is None else condition.check
-            lock = condition is not None and condition.conditional
-            body = await update_row(
-                request, self.spec, id, payload, plan, plan=write, check=check, lock=lock
-            )
+            hooks = write_hooks(condition)
+            body = await update_row(request, self.spec, id, payload, plan, plan=write, **hooks)
             return body if condition is None else condition.tag_response(response, body)
 
         payload = _param("payload", write.schema, inspect.Parameter.empty)
@@ -402,10 +405,7 @@ class APIViewSet:
             condition = await write_condition(
                 self._etags, request, if_match, if_none_match, required=self.require_if_match
             )
-            if condition is None or not condition.conditional:
-                await delete_row(request, self.spec, id)
-            else:
-                await delete_row(request, self.spec, id, check=condition.check, lock=True)
+            await delete_row(request, self.spec, id, **write_hooks(condition))
             return Status(204, None)
 
         self._conditional_route("delete", view, None, _param("id", self._pk_type, Path(...)))
