@@ -1,4 +1,5 @@
-"""List pagination for viewsets: any ninja pagination class, sync or async, page-number default."""
+"""List pagination for viewsets: any ninja pagination class, sync or async, page-number default;
+cursor pagination is ``ninja_aio.cursor``'s."""
 
 from __future__ import annotations
 
@@ -8,26 +9,25 @@ import inspect
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.core.exceptions import FieldDoesNotExist
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, models
+from django.db import DataError
 from django.db.models import QuerySet
-from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 from ninja import Schema
 from ninja.errors import ValidationError
-from ninja.pagination import (
-    AsyncPaginationBase,
-    CursorPagination,
-    PageNumberPagination,
-    PaginationBase,
-)
+from ninja.pagination import AsyncPaginationBase, PageNumberPagination, PaginationBase
+from ninja.pagination import CursorPagination as NinjaCursorPagination
 from pydantic import ValidationError as PydanticValidationError
 from pydantic import create_model
 
-from ninja_aio.models.fields import INT64, int_range, reject_out_of_range
+from ninja_aio.cursor import CursorPagination
 
-__all__ = ["PageNumberPagination", "make_paginator", "paged_schema", "paginate"]
+__all__ = [
+    "CursorPagination",
+    "PageNumberPagination",
+    "make_paginator",
+    "paged_schema",
+    "paginate",
+]
 
 
 def make_paginator(
@@ -37,7 +37,17 @@ def make_paginator(
 
     An instance is used as it is; this is how a viewset's ``page_size`` and
     ``max_page_size`` reach ``PageNumberPagination`` (or a custom class taking them).
+    ninja's own ``CursorPagination`` (class or instance) becomes ours, with its settings:
+    its cursors can be forged and its pages move when rows are inserted.
     """
+    if type(pagination_class) is NinjaCursorPagination:
+        pagination_class = CursorPagination(
+            ordering=pagination_class.ordering,
+            page_size=pagination_class.page_size,
+            max_page_size=pagination_class.max_page_size,
+        )
+    elif pagination_class is NinjaCursorPagination:
+        pagination_class = CursorPagination
     if isinstance(pagination_class, PaginationBase):
         paginator = pagination_class
     else:
@@ -125,60 +135,38 @@ def _query_errors(exc: Exception) -> ValidationError:
     return ValidationError(errors)
 
 
-def _column(model: type[models.Model], path: str) -> models.Field | None:
-    """The field a lookup path (``name``, ``author__name``) ends on, if it is a model field."""
-    field = None
-    for part in path.split(LOOKUP_SEP):
-        if field is not None:
-            if not field.is_relation:
-                return None
-            model = field.related_model
-        try:
-            field = model._meta.get_field(part)
-        except FieldDoesNotExist:
-            return None
-    return field
-
-
-def _check_cursor(paginator: PaginationBase, model: type[models.Model], params: Any) -> None:
-    """A cursor's position is compared with the ordering column: a value that column cannot
-    hold (text in an integer key, an integer past its range) was never issued by the
-    server; it is a 422 at ``["query", "cursor"]``, not a database error."""
-    encoded = getattr(params, "cursor", None)
-    if not isinstance(paginator, CursorPagination) or not encoded:
-        return
-    position = paginator.Cursor.from_encoded_param(encoded).p
-    field = _column(model, paginator.ordering[0].removeprefix("-"))
-    if position is None or field is None:
-        return
-    try:
-        reject_out_of_range(field.to_python(position), *(int_range(field) or INT64))
-    except (DjangoValidationError, ValueError, TypeError):
-        error = {"loc": ["query", "cursor"], "msg": "Invalid cursor", "type": "value_error"}
-        raise ValidationError([error]) from None
-
-
 async def paginate(
-    paginator: PaginationBase, queryset: QuerySet, params: Any, request: HttpRequest
+    paginator: PaginationBase,
+    queryset: QuerySet,
+    params: Any,
+    request: HttpRequest,
+    *,
+    scope: str | None = None,
 ) -> dict[str, Any]:
-    """One page of ``queryset`` as the paginator's output dict, items as model instances."""
+    """One page of ``queryset`` as the paginator's output dict, items as model instances.
+
+    ``scope`` names the list (a viewset's route): cursors are valid only where issued.
+    """
+    extra = {"scope": scope} if isinstance(paginator, CursorPagination) and scope else {}
     if params is None:
         params = paginator.Input()
     attr = paginator.items_attribute
     if isinstance(queryset, QuerySet):
         queryset = _bounded(queryset)
     try:
-        if isinstance(queryset, QuerySet):
-            _check_cursor(paginator, queryset.model, params)
         if isinstance(paginator, AsyncPaginationBase):
-            page = await paginator.apaginate_queryset(queryset, pagination=params, request=request)
+            page = await paginator.apaginate_queryset(
+                queryset, pagination=params, request=request, **extra
+            )
             items = page[attr]
             if isinstance(items, QuerySet):
                 page[attr] = [obj async for obj in items]
             return page
 
         def run() -> dict[str, Any]:
-            page = paginator.paginate_queryset(queryset, pagination=params, request=request)
+            page = paginator.paginate_queryset(
+                queryset, pagination=params, request=request, **extra
+            )
             page[attr] = list(page[attr])
             return page
 

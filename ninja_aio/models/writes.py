@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -124,6 +125,27 @@ def _check_key(model: type[models.Model], pk: Any) -> None:
     """A key no row can have (text with NUL) is a 404 before it reaches the database."""
     if not storable_key(pk):
         raise _not_found(model)
+
+
+def _load(
+    queryset: models.QuerySet,
+    pk: Any,
+    check: Callable[[models.Model], None] | None,
+    lock: bool,
+) -> models.Model:
+    """The row a write changes, in its transaction: locked if asked, then ``check``-ed.
+
+    A scope PostgreSQL cannot lock through (``DISTINCT``, a union) locks the row by key first.
+    """
+    if lock and (queryset.query.distinct or queryset.query.combinator):
+        manager = queryset.model._default_manager
+        list(manager.select_for_update().filter(pk=pk).values_list("pk"))
+    elif lock:
+        queryset = queryset.select_for_update(of=("self",))
+    instance = queryset.get(pk=pk)
+    if check is not None:
+        check(instance)
+    return instance
 
 
 def _run_hook(spec: ModelSpec, name: str, instance: models.Model, *args: Any) -> None:
@@ -260,6 +282,8 @@ async def update_row(
     render: ReadPlan | None = None,
     *,
     plan: WritePlan | None = None,
+    check: Callable[[models.Model], None] | None = None,
+    lock: bool = False,
 ) -> Any:
     """Update the fields sent in ``payload`` on a row visible to ``request``; returns it
     rendered by ``render`` inside the transaction (its primary key when ``render`` is None).
@@ -267,6 +291,8 @@ async def update_row(
     Only the fields sent, the fields hooks changed and ``auto_now`` fields are written
     (``update_fields``), so concurrent updates of different fields do not overwrite
     each other. ``plan`` defaults to the update one; PUT's (``replaces``) writes every field.
+    ``check`` sees the row right after it is loaded in the transaction (``lock``: loaded
+    ``select_for_update``); raising there rolls the write back.
     """
     plan = plan or spec.update
     assert plan is not None
@@ -279,20 +305,28 @@ async def update_row(
     scopes = await render.scoped(request) if render is not None else None
 
     def write() -> Any:
-        instance = queryset.get(pk=pk)
+        instance = _load(queryset, pk, check, lock)
         save_update(spec, plan, instance, (values, many, customs), request)
         return instance.pk if render is None else render.render(spec.model, instance.pk, scopes)
 
     return await _in_transaction(spec.model, write)
 
 
-async def delete_row(request: HttpRequest, spec: ModelSpec, pk: Any) -> None:
-    """Delete a row visible to ``request``, after its ``on_delete`` hook."""
+async def delete_row(
+    request: HttpRequest,
+    spec: ModelSpec,
+    pk: Any,
+    *,
+    check: Callable[[models.Model], None] | None = None,
+    lock: bool = False,
+) -> None:
+    """Delete a row visible to ``request``, after its ``on_delete`` hook; ``check`` and
+    ``lock`` as in ``update_row``."""
     _check_key(spec.model, pk)
     queryset = await spec.queryset(request)
 
     def write() -> None:
-        instance = queryset.get(pk=pk)
+        instance = _load(queryset, pk, check, lock)
         _run_hook(spec, "on_delete", instance)
         spec.changes.deleting(instance, request)
         instance.delete()

@@ -14,6 +14,7 @@ from ninja.errors import ConfigError
 from ninja.pagination import PaginationBase
 from ninja.responses import Status
 
+from ninja_aio.cursor import declared_ordering
 from ninja_aio.filters import exact_filters, filters_schema, model_lookups
 from ninja_aio.models.fields import storable_key
 from ninja_aio.models.hooks import set_request
@@ -25,6 +26,13 @@ from ninja_aio.query import ListOptions, ListQuery
 from ninja_aio.views.actions import ActionSpec, action_options, bind_action
 from ninja_aio.views.auth_resolution import auth_rows, resolve_auth
 from ninja_aio.views.bulk import add_bulk_routes
+from ninja_aio.views.conditional import (
+    ETags,
+    header_params,
+    route_options,
+    write_condition,
+    write_hooks,
+)
 from ninja_aio.views.idempotency import Idempotency
 from ninja_aio.views.relations import add_relation_routes, relations_of
 from ninja_aio.views.responses import error_responses
@@ -110,6 +118,12 @@ class APIViewSet:
     idempotency: ClassVar[Idempotency | bool | None] = None
     #: The ``APIRouter`` (``views/routers.py``) this viewset is mounted under, if any.
     router_group: ClassVar[Any] = None
+    #: ETags on reads, ``If-None-Match`` / ``If-Match`` honoured (``views/conditional.py``).
+    conditional_requests: ClassVar[bool] = True
+    #: A field that changes on every write (``updated_at``): tags cost no rendering.
+    etag_field: ClassVar[str | None] = None
+    #: PATCH / PUT / DELETE without ``If-Match`` are a 428.
+    require_if_match: ClassVar[bool] = False
 
     def __init__(
         self, api: NinjaAPI | None = None, model: type[models.Model] | None = None
@@ -182,6 +196,10 @@ class APIViewSet:
         self._registered = True
         self._converter, self._pk_type = pk_converter(self.model)
         self._lookups = model_lookups(self.model, list(self.query_params), self.spec.read.schema)
+        self._etags = None
+        if self.conditional_requests:
+            spec = self.spec
+            self._etags = ETags.build(self.model, spec.detail, spec.read, self.etag_field)
         self.views()
         self._add_actions(detail=False)
         self._add_actions(detail=True)
@@ -204,10 +222,12 @@ class APIViewSet:
         schema: Any,
         *params: inspect.Parameter,
         errors: tuple[int, ...] = (),
+        responses: dict[int, Any] | None = None,
+        openapi_extra: dict[str, Any] | None = None,
         **options: Any,
     ) -> None:
         """Register a generated view: method, path, status codes and summary from ``_ROUTES``
-        (plus ``errors``)."""
+        (plus ``errors`` and other ``responses``)."""
         method, path, status, route_errors, verb = _ROUTES[operation]
         errors = (*route_errors, *errors)
         path = path.format(id=self._id_path)
@@ -219,7 +239,8 @@ class APIViewSet:
             [method],
             _endpoint(view, operation, list(params)),
             resolve_auth(self, method),
-            response={status: schema, **error_responses(*errors)},
+            response={status: schema, **error_responses(*errors), **(responses or {})},
+            openapi_extra=openapi_extra,
             operation_id=name,
             url_name=name,
             summary=f"{verb} {subject}",
@@ -273,6 +294,8 @@ class APIViewSet:
             params.append(_param("options", listing.options, Query(...)))
         if listing.filtering is not None:
             params.append(_param("filtering", listing.filtering.schema, Query(...)))
+        tags = self._etags
+        scope = f"{self.api.urls_namespace}:{self.mount_path}"
 
         async def view(
             request: HttpRequest,
@@ -280,6 +303,8 @@ class APIViewSet:
             filters: Schema | None = None,
             options: Schema | None = None,
             filtering: Schema | None = None,
+            if_none_match: str | None = None,
+            response: HttpResponse | None = None,
         ) -> Any:
             set_request(request)
             queryset = await self.get_queryset(request)
@@ -289,12 +314,18 @@ class APIViewSet:
             queryset, read = listing.apply(self._ordered(queryset), options, filtering)
             queryset = await read.apply(queryset, request)
             if paginator is None:
-                return [read.reader(obj) async for obj in queryset]
-            page = await paginate(paginator, queryset, pagination, request)
-            page[paginator.items_attribute] = [
-                read.reader(o) for o in page[paginator.items_attribute]
-            ]
-            return page
+                page, rows = None, [obj async for obj in queryset]
+            else:
+                page = await paginate(paginator, queryset, pagination, request, scope=scope)
+                rows = page.pop(paginator.items_attribute)
+
+            def body() -> Any:
+                items = [read.reader(o) for o in rows]
+                return items if page is None else {**page, paginator.items_attribute: items}
+
+            if tags is None:
+                return body()
+            return tags.read_page(request, page, rows, body, if_none_match, response)
 
         item = listing.item_schema
         if paginator is None:
@@ -303,8 +334,13 @@ class APIViewSet:
             owner = (type(paginator), item)
             name = unique_name(f"Paged{item.__name__}", owner, type(paginator).__name__)
             response = paged_schema(paginator, item, name)
-        # with field selection, fields not chosen are left out (not rendered as null)
-        extra = {"exclude_unset": True} if listing.selection else {}
+        extra: dict[str, Any] = {}
+        if tags is not None:
+            params += header_params(write=False, required=False)
+            extra = route_options(200, write=False, required=False)
+        if listing.selection:
+            # with field selection, fields not chosen are left out (not rendered as null)
+            extra["exclude_unset"] = True
         self._route("list", view, response, *params, **extra)
 
     def _list_options(self) -> ListOptions:
@@ -317,9 +353,8 @@ class APIViewSet:
         )
 
     def _ordered(self, queryset: models.QuerySet) -> models.QuerySet:
-        ordering = list(queryset.query.order_by) or list(
-            self.ordering or self.model._meta.ordering or ()
-        )
+        default = self.ordering or declared_ordering(self.pagination_class)
+        ordering = list(queryset.query.order_by) or list(default or self.model._meta.ordering or ())
         if not {"pk", "-pk", self.model._meta.pk.name, f"-{self.model._meta.pk.name}"} & set(
             map(str, ordering)
         ):
@@ -355,14 +390,33 @@ class APIViewSet:
 
         self._route("create", view, plan.schema, *params, errors=(503,) if idempotency else ())
 
+    def _conditional_route(self, operation: str, view: Any, schema: Any, *params: Any) -> None:
+        """Register a read or write route with its conditional-request headers and statuses."""
+        options: dict[str, Any] = {}
+        if self._etags is not None:
+            write, required = operation != "retrieve", self.require_if_match
+            params = (*params, *header_params(write=write, required=required))
+            options = route_options(_ROUTES[operation][2], write=write, required=required)
+        self._route(operation, view, schema, *params, **options)
+
     def _add_retrieve(self) -> None:
         plan = self.spec.detail
+        tags = self._etags
 
-        async def view(request: HttpRequest, id: Any) -> Any:
+        async def view(
+            request: HttpRequest,
+            id: Any,
+            if_none_match: str | None = None,
+            response: HttpResponse | None = None,
+        ) -> Any:
             set_request(request)
-            return plan.reader(await self.get_object(request, id))
+            obj = await self.get_object(request, id)
+            if tags is None:
+                return plan.reader(obj)
+            return tags.read_row(obj, if_none_match, response)
 
-        self._route("retrieve", view, plan.schema, _param("id", self._pk_type, Path(...)))
+        id_param = _param("id", self._pk_type, Path(...))
+        self._conditional_route("retrieve", view, plan.schema, id_param)
 
     def _add_update(self, operation: str = "update") -> None:
         write = self.spec.replace if operation == "put" else self.spec.update
@@ -370,24 +424,46 @@ class APIViewSet:
             return
         plan = self.spec.read
 
-        async def view(request: HttpRequest, id: Any, payload: Schema) -> Any:
+        async def view(
+            request: HttpRequest,
+            id: Any,
+            payload: Schema,
+            if_match: str | None = None,
+            if_none_match: str | None = None,
+            response: HttpResponse | None = None,
+        ) -> Any:
             set_request(request)
-            return await update_row(request, self.spec, id, payload, plan, plan=write)
+            condition = await write_condition(
+                self._etags, request, if_match, if_none_match, required=self.require_if_match
+            )
+            hooks = write_hooks(condition)
+            body = await update_row(request, self.spec, id, payload, plan, plan=write, **hooks)
+            return body if condition is None else condition.tag_response(response, body)
 
         payload = _param("payload", write.schema, inspect.Parameter.empty)
-        self._route(operation, view, plan.schema, _param("id", self._pk_type, Path(...)), payload)
+        id_param = _param("id", self._pk_type, Path(...))
+        self._conditional_route(operation, view, plan.schema, id_param, payload)
 
     def _add_put(self) -> None:
         """PUT: the update route with the replacement payload (``spec.replace``)."""
         self._add_update("put")
 
     def _add_delete(self) -> None:
-        async def view(request: HttpRequest, id: Any) -> Any:
+        async def view(
+            request: HttpRequest,
+            id: Any,
+            if_match: str | None = None,
+            if_none_match: str | None = None,
+            response: HttpResponse | None = None,
+        ) -> Any:
             set_request(request)
-            await delete_row(request, self.spec, id)
+            condition = await write_condition(
+                self._etags, request, if_match, if_none_match, required=self.require_if_match
+            )
+            await delete_row(request, self.spec, id, **write_hooks(condition))
             return Status(204, None)
 
-        self._route("delete", view, None, _param("id", self._pk_type, Path(...)))
+        self._conditional_route("delete", view, None, _param("id", self._pk_type, Path(...)))
 
 
 class ReadOnlyViewSet(APIViewSet):

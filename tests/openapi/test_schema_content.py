@@ -110,6 +110,7 @@ def test_constraints_of_the_key_type_reach_the_path_parameter(monkeypatch):
     BoundedTagViewSet.api = api
     BoundedTagViewSet().add_views_to_route()
     doc = api.get_openapi_schema(path_prefix="/")
-    (param,) = doc["paths"]["/tag/{id}"]["get"]["parameters"]
+    parameters = doc["paths"]["/tag/{id}"]["get"]["parameters"]
+    (param,) = [p for p in parameters if p["in"] == "path"]
     assert param["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1, "title": "Id"}
     assert any("<int:id>" in str(p.pattern) for p in api.urls[0])

@@ -379,5 +379,6 @@ class Member(models.Model):
     tenant = models.ForeignKey(Tenant, null=True, on_delete=models.CASCADE)
 
 
+from tests.testapp.models_cond import *  # noqa: E402, F403
 from tests.testapp.models_query import *  # noqa: E402, F403
 from tests.testapp.models_writes import *  # noqa: E402, F403

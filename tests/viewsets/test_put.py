@@ -135,7 +135,7 @@ async def test_operations_can_leave_put_out():
 def test_openapi_documents_put():
     schema = apis_writes.api.get_openapi_schema(path_prefix="/")
     operation = schema["paths"]["/article/{id}/"]["put"]
-    assert set(map(str, operation["responses"])) == {"200", "404", "409", "422"}
+    assert set(map(str, operation["responses"])) == {"200", "400", "404", "409", "412", "422"}
     ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     body = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
     assert sorted(body["required"]) == ["author", "title"]
