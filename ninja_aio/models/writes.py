@@ -20,6 +20,7 @@ from ninja import Schema
 from ninja.errors import HttpError, ValidationError
 
 from ninja_aio.models.fields import storable_key
+from ninja_aio.models.guards import Check, ensure_visible, run_check
 from ninja_aio.models.hooks import call_async, call_in_thread
 from ninja_aio.models.payloads import WritePlan
 from ninja_aio.models.schemas import ReadPlan
@@ -219,10 +220,18 @@ def save_update(
 
 
 async def create_row(
-    request: HttpRequest, spec: ModelSpec, payload: Schema, render: ReadPlan | None = None
+    request: HttpRequest,
+    spec: ModelSpec,
+    payload: Schema,
+    render: ReadPlan | None = None,
+    *,
+    check: Check | None = None,
 ) -> Any:
     """Create a row from ``payload``; returns it rendered by ``render`` inside the
     transaction (its primary key when ``render`` is None).
+
+    The new row must be visible through ``queryset_request`` (else a 403 and nothing is
+    written); ``check`` then runs on it, in the transaction.
 
     ``post_create`` runs after the commit; the row is stored by then, so its exceptions
     are logged, never answered: the client gets the success it is owed.
@@ -234,11 +243,14 @@ async def create_row(
     if errors:
         raise ValidationError(errors)
     scopes = await render.scoped(request) if render is not None else None
+    scope = await spec.queryset(request) if spec.scoped else None
 
     def write() -> tuple[models.Model, Any]:
         instance = new_row(spec, plan, values)
         instance.save(force_insert=True)
         created(spec, instance, many, customs, request)
+        ensure_visible(scope, instance.pk)
+        run_check(check, instance)
         body = instance.pk if render is None else render.render(spec.model, instance.pk, scopes)
         return instance, body
 
@@ -260,6 +272,7 @@ async def update_row(
     render: ReadPlan | None = None,
     *,
     plan: WritePlan | None = None,
+    check: Check | None = None,
 ) -> Any:
     """Update the fields sent in ``payload`` on a row visible to ``request``; returns it
     rendered by ``render`` inside the transaction (its primary key when ``render`` is None).
@@ -267,6 +280,8 @@ async def update_row(
     Only the fields sent, the fields hooks changed and ``auto_now`` fields are written
     (``update_fields``), so concurrent updates of different fields do not overwrite
     each other. ``plan`` defaults to the update one; PUT's (``replaces``) writes every field.
+    ``check`` runs on the row right after it is loaded in the transaction (raising rolls
+    back); the row saved must still be visible through ``queryset_request`` (else 403).
     """
     plan = plan or spec.update
     assert plan is not None
@@ -280,19 +295,26 @@ async def update_row(
 
     def write() -> Any:
         instance = queryset.get(pk=pk)
+        run_check(check, instance)
         save_update(spec, plan, instance, (values, many, customs), request)
+        if spec.scoped:
+            ensure_visible(queryset, instance.pk)
         return instance.pk if render is None else render.render(spec.model, instance.pk, scopes)
 
     return await _in_transaction(spec.model, write)
 
 
-async def delete_row(request: HttpRequest, spec: ModelSpec, pk: Any) -> None:
-    """Delete a row visible to ``request``, after its ``on_delete`` hook."""
+async def delete_row(
+    request: HttpRequest, spec: ModelSpec, pk: Any, *, check: Check | None = None
+) -> None:
+    """Delete a row visible to ``request``, after its ``on_delete`` hook; ``check`` runs
+    on the row right after it is loaded in the transaction (raising rolls back)."""
     _check_key(spec.model, pk)
     queryset = await spec.queryset(request)
 
     def write() -> None:
         instance = queryset.get(pk=pk)
+        run_check(check, instance)
         _run_hook(spec, "on_delete", instance)
         spec.changes.deleting(instance, request)
         instance.delete()

@@ -146,7 +146,8 @@ class _Bulk:
         async def view(request: HttpRequest, payload: Any) -> Any:
             set_request(request)
             raw = _items(payload, bulk.limit)
-            outcomes = await bulk_create(request, spec, raw, atomic=bulk.atomic)
+            check = bulk.viewset.permission.in_transaction(request, "create")
+            outcomes = await bulk_create(request, spec, raw, atomic=bulk.atomic, check=check)
             return await bulk.done(request, outcomes, 201)
 
         self.add("create", "POST", list[spec.create.schema], view, 201)
@@ -159,7 +160,8 @@ class _Bulk:
         async def view(request: HttpRequest, payload: Any) -> Any:
             set_request(request)
             raw = _items(payload, bulk.limit)
-            outcomes = await bulk_update(request, spec, raw, item, atomic=bulk.atomic)
+            check = bulk.viewset.write_check(request, "update")
+            outcomes = await bulk_update(request, spec, raw, item, atomic=bulk.atomic, check=check)
             return await bulk.done(request, outcomes, 200)
 
         self.add("update", "PATCH", list[item], view, 200)
@@ -172,7 +174,10 @@ class _Bulk:
         async def view(request: HttpRequest, payload: Any) -> Any:
             set_request(request)
             items = parse_ids(_ids(payload, bulk.limit), model, key)
-            outcomes = await bulk_delete(request, spec, items, atomic=bulk.atomic)
+            check, soft = bulk.viewset.write_check(request, "delete"), bulk.viewset.soft
+            outcomes = await bulk_delete(
+                request, spec, items, atomic=bulk.atomic, check=check, soft=soft
+            )
             return await bulk.done(request, outcomes, 204)
 
         self.add("delete", "DELETE", body, view, 204)

@@ -16,8 +16,10 @@ from ninja.responses import Status
 
 from ninja_aio.filters import filters_schema, model_lookups
 from ninja_aio.models.fields import storable_key
+from ninja_aio.models.guards import Check, combine
 from ninja_aio.models.hooks import set_request
 from ninja_aio.models.schemas import unique_name
+from ninja_aio.models.soft_delete import SoftDelete
 from ninja_aio.models.spec import ModelSpec
 from ninja_aio.models.writes import create_row, delete_row, update_row
 from ninja_aio.pagination import PageNumberPagination, make_paginator, paged_schema, paginate
@@ -25,8 +27,10 @@ from ninja_aio.views.actions import ActionSpec, action_options, bind_action
 from ninja_aio.views.auth_resolution import auth_rows, resolve_auth
 from ninja_aio.views.bulk import add_bulk_routes
 from ninja_aio.views.idempotency import Idempotency
+from ninja_aio.views.permissions import ObjectPermission, default_permission
 from ninja_aio.views.responses import error_responses
 from ninja_aio.views.routing import ViewSetRouter, pk_converter
+from ninja_aio.views.soft_delete import add_soft_delete_routes
 
 __all__ = ["APIViewSet", "ReadOnlyViewSet", "WriteOnlyViewSet"]
 
@@ -94,6 +98,18 @@ class APIViewSet:
     ordering: ClassVar[tuple[str, ...] | None] = None
     #: ``Idempotency(...)`` (or ``True`` for its defaults): POST honours ``Idempotency-Key``.
     idempotency: ClassVar[Idempotency | bool | None] = None
+    #: A column naming the row's owner: only that caller passes ``has_object_permission``.
+    owner_field: ClassVar[str | None] = None
+    #: A nullable DateTimeField or a BooleanField: DELETE marks rows instead of removing them.
+    soft_delete_field: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Check ``soft_delete_field`` as soon as the class knows its model."""
+        super().__init_subclass__(**kwargs)
+        meta = getattr(cls.serializer_class, "Meta", None)
+        model = cls.model or getattr(meta, "model", None)
+        if model is not None and cls.soft_delete_field:
+            SoftDelete.for_model(model, cls.soft_delete_field, cls.__name__)
 
     def __init__(
         self, api: NinjaAPI | None = None, model: type[models.Model] | None = None
@@ -118,6 +134,12 @@ class APIViewSet:
             name_prefix=self.path.replace("/", "_"),
         )
         self._registered = False
+        self.soft: SoftDelete | None = None
+        if self.soft_delete_field:
+            self.soft = SoftDelete.for_model(
+                self.model, self.soft_delete_field, type(self).__name__
+            )
+        self.permission = ObjectPermission(self)
 
     # -- extension points -------------------------------------------------------------
 
@@ -125,18 +147,46 @@ class APIViewSet:
         """Register custom routes on ``self.router``; they are added before the CRUD ones."""
 
     async def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        """Rows ``request`` may see: the serializer's ``queryset_request``."""
-        return await self.spec.queryset(request)
+        """Rows ``request`` may see: the serializer's ``queryset_request``, without
+        soft-deleted rows."""
+        queryset = await self.spec.queryset(request)
+        return self.soft.hide(queryset) if self.soft is not None else queryset
 
-    async def get_object(self, request: HttpRequest, pk: Any) -> models.Model:
-        """One visible row with the detail read plan applied (relations scoped), or a 404."""
+    async def get_object(
+        self, request: HttpRequest, pk: Any, *, operation: str = "retrieve"
+    ) -> models.Model:
+        """One visible row with the detail read plan applied (relations scoped), or a 404;
+        a 403 when ``has_object_permission`` refuses ``operation`` on it."""
         if not storable_key(pk):
             raise Http404(f"No {self.model.__name__} matches the given query.")
         queryset = await self.spec.detail.apply(await self.get_queryset(request), request)
         try:
-            return await queryset.aget(pk=pk)
+            obj = await queryset.aget(pk=pk)
         except (self.model.DoesNotExist, ValueError, TypeError):
             raise Http404(f"No {self.model.__name__} matches the given query.") from None
+        await self.permission.check(request, obj, operation)
+        return obj
+
+    @default_permission
+    async def has_object_permission(
+        self, request: HttpRequest, obj: models.Model, operation: str
+    ) -> bool:
+        """Whether the caller may do ``operation`` on ``obj`` (a row it can see); override
+        it (async or sync). By default: the ``owner_field`` rule, or always."""
+        return self.permission.owner_allows(request, obj)
+
+    def owner_bypass(self, request: HttpRequest) -> bool:
+        """Callers who pass the ``owner_field`` rule on every row (admins); sync, it must
+        not query the database (read what ``auth_handler`` put on ``request.auth``)."""
+        return False
+
+    def write_check(
+        self, request: HttpRequest, operation: str, *, deleted: bool = False
+    ) -> Check | None:
+        """The ``check=`` of a write on one row: soft-deleted rows are a 404 (unless
+        ``deleted``), then ``has_object_permission`` for ``operation``."""
+        hide = self.soft.refuse_deleted if self.soft is not None and not deleted else None
+        return combine(hide, self.permission.in_transaction(request, operation))
 
     async def query_params_handler(
         self, queryset: models.QuerySet, filters: dict[str, Any]
@@ -179,7 +229,8 @@ class APIViewSet:
         """Register a generated view: method, path, status codes and summary from ``_ROUTES``
         (plus ``errors``)."""
         method, path, status, route_errors, verb = _ROUTES[operation]
-        errors = (*route_errors, *errors)
+        refusals = (403,) if self.permission.active and operation != "list" else ()
+        errors = (*route_errors, *errors, *refusals)
         path = path.format(id=self._id_path)
         name = f"{self.path.replace('/', '_')}_{operation}"
         plural = operation == "list"
@@ -291,7 +342,8 @@ class APIViewSet:
             set_request(request)
 
             async def create() -> tuple[int, Any]:
-                return 201, await create_row(request, self.spec, payload, plan)
+                check = self.permission.in_transaction(request, "create")
+                return 201, await create_row(request, self.spec, payload, plan, check=check)
 
             if not idempotency:
                 return Status(*await create())
@@ -316,7 +368,8 @@ class APIViewSet:
 
         async def view(request: HttpRequest, id: Any, payload: Schema) -> Any:
             set_request(request)
-            return await update_row(request, self.spec, id, payload, plan, plan=write)
+            check = self.write_check(request, operation)
+            return await update_row(request, self.spec, id, payload, plan, plan=write, check=check)
 
         payload = _param("payload", write.schema, inspect.Parameter.empty)
         self._route(operation, view, plan.schema, _param("id", self._pk_type, Path(...)), payload)
@@ -326,9 +379,13 @@ class APIViewSet:
         self._add_update("put")
 
     def _add_delete(self) -> None:
+        if self.soft is not None:
+            add_soft_delete_routes(self)
+            return
+
         async def view(request: HttpRequest, id: Any) -> Any:
             set_request(request)
-            await delete_row(request, self.spec, id)
+            await delete_row(request, self.spec, id, check=self.write_check(request, "delete"))
             return Status(204, None)
 
         self._route("delete", view, None, _param("id", self._pk_type, Path(...)))
