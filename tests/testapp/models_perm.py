@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.db import models
 
-from ninja_aio.models import ModelSerializer
+from ninja_aio.models import ModelSerializer, on_change
+from ninja_aio.models import on_delete as reacts_to_delete  # the hook below is on_delete
 from tests.testapp.models import Tenant, TenantScoped
 
 
@@ -44,8 +45,16 @@ class Post(TenantScoped, ModelSerializer):
     def on_delete(self):
         DELETE_CALLS.append(self.pk)
 
+    @reacts_to_delete
+    def removed(self, request):
+        DELETE_CALLS.append(("on_delete reaction", self.pk))
 
-#: ``Post.on_delete`` calls (primary keys), in order.
+    @on_change("deleted_at")
+    async def restored(self, old, new, request):
+        DELETE_CALLS.append(("deleted_at", self.pk, old is None, new is None))
+
+
+#: ``Post.on_delete`` hook calls (primary keys) and change-hook calls (tuples), in order.
 DELETE_CALLS: list = []
 
 

@@ -109,7 +109,7 @@ async def test_owner_bypass_lets_admins_through(client, world):
     response = await client.patch(f"/post/{pk}/", json={"title": "moderated"}, headers=headers)
     assert response.status_code == 200
     assert (await client.delete(f"/post/{pk}/", headers=headers)).status_code == 204
-    assert [pk] == DELETE_CALLS
+    assert [pk, ("on_delete reaction", pk)] == DELETE_CALLS
 
 
 async def test_create_for_someone_else_is_refused_and_not_written(client, world):

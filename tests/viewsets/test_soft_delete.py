@@ -50,7 +50,8 @@ async def test_delete_marks_the_row_and_every_route_hides_it(client, world):
     assert response.status_code == 204
     row = await Post.objects.aget(pk=gone.pk)
     assert row.deleted_at is not None  # still stored, marked
-    assert [gone.pk] == DELETE_CALLS  # the on_delete hook ran
+    # the on_delete hook ran, and the @on_delete change hook after the commit
+    assert [gone.pk, ("on_delete reaction", gone.pk)] == DELETE_CALLS
     assert await _listed(client, headers) == [kept.pk, other.pk]
     put = {"title": "x", "slug": "x", "author": None, "tenant": world["a"].pk}
     statuses = [
@@ -69,7 +70,7 @@ async def test_delete_marks_the_row_and_every_route_hides_it(client, world):
     response = await client.delete("/post/bulk/", json={"ids": [gone.pk]}, headers=headers)
     assert response.status_code == 422
     assert (await Post.objects.aget(pk=kept.pk)).title == "p1"
-    assert [gone.pk] == DELETE_CALLS
+    assert [gone.pk, ("on_delete reaction", gone.pk)] == DELETE_CALLS
 
 
 async def test_restore_brings_the_row_back(client, world):
@@ -79,10 +80,13 @@ async def test_restore_brings_the_row_back(client, world):
     assert response.status_code == 200
     assert response.json()["id"] == post.pk
     assert (await Post.objects.aget(pk=post.pk)).deleted_at is None
+    assert DELETE_CALLS[-1] == ("deleted_at", post.pk, False, True)  # @on_change saw it
     assert (await client.get(f"/post/{post.pk}", headers=headers)).status_code == 200
     # restoring a live row changes nothing
+    calls = len(DELETE_CALLS)
     response = await client.post(f"/post/{post.pk}/restore/", headers=headers)
     assert response.status_code == 200
+    assert len(DELETE_CALLS) == calls
     missing = await client.post(f"/post/{post.pk + 1000}/restore/", headers=headers)
     assert missing.status_code == 404
 
@@ -106,7 +110,7 @@ async def test_bulk_delete_marks_rows(client, world):
     response = await client.delete("/post/bulk/", json={"ids": ids}, headers=headers)
     assert response.status_code == 204
     assert await Post.objects.filter(pk__in=ids, deleted_at__isnull=False).acount() == 2
-    assert sorted(DELETE_CALLS) == ids
+    assert sorted(c for c in DELETE_CALLS if isinstance(c, int)) == ids
     assert await _listed(client, headers) == [posts[2].pk]
     response = await client.delete(
         "/post-partial/bulk/", json={"ids": [posts[0].pk, posts[2].pk]}, headers=headers
