@@ -28,7 +28,7 @@ from ninja.errors import HttpError, ValidationError
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from ninja_aio.models.guards import OUTSIDE_SCOPE, Check, outside_scope
+from ninja_aio.models.guards import OUTSIDE_SCOPE, Check, lock_rows, outside_scope
 from ninja_aio.models.hooks import call_async
 from ninja_aio.models.payloads import WritePlan
 from ninja_aio.models.soft_delete import SoftDelete, soft_delete_row
@@ -250,6 +250,12 @@ def _checked(
             item.fail([error], at=("ids",) if by_ids else ())
 
 
+def _lock(items: list[Item], model: type[models.Model], check: Check | None) -> None:
+    """Before a checked batch loads its rows: lock them (see ``guards.lock_rows``)."""
+    if check is not None:
+        lock_rows(model, _lookup_keys(model, (item.id for item in items if not item.errors)))
+
+
 def _in_scope(scope: models.QuerySet | None, items: list[Item]) -> None:
     """After the write: a row outside ``queryset_request`` rolls the batch back (403)."""
     hidden = set(outside_scope(scope, [item.instance.pk for item in items]))
@@ -387,6 +393,7 @@ async def bulk_update(
         save_update(spec, plan, item.instance, item.split, request)
 
     def write() -> None:
+        _lock(items, spec.model, check)
         _loaded(queryset, items, spec.model, by_ids=False)
         _checked(items, check, spec.model, by_ids=False)
         _raise(items)
@@ -426,6 +433,7 @@ async def bulk_delete(
         spec.changes.deleting(item.instance, request)
 
     def write() -> None:
+        _lock(items, spec.model, check)
         _loaded(queryset, items, spec.model, by_ids=True)
         _checked(items, check, spec.model, by_ids=True)
         _raise(items)

@@ -11,10 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, router
 from ninja.errors import HttpError
 
-__all__ = ["OUTSIDE_SCOPE", "Check", "combine", "ensure_visible", "outside_scope", "run_check"]
+__all__ = [
+    "OUTSIDE_SCOPE",
+    "Check",
+    "combine",
+    "ensure_visible",
+    "lock_rows",
+    "outside_scope",
+    "run_check",
+]
 
 #: A callable run on a row loaded (or written) inside a write's transaction; raising
 #: ``Http404`` / ``HttpError`` refuses the row and rolls the transaction back.
@@ -39,6 +47,18 @@ def ensure_visible(queryset: models.QuerySet | None, key: Any) -> None:
     """403 (rolling the write back) when the row ``key`` is outside ``queryset``."""
     if outside_scope(queryset, [key]):
         raise HttpError(403, OUTSIDE_SCOPE)
+
+
+def lock_rows(model: type[models.Model], keys: Iterable[Any]) -> None:
+    """Lock the rows ``keys`` until the transaction ends (``SELECT ... FOR UPDATE`` where the
+    database has it), before they are loaded for a check: the row a check approves cannot
+    change between the check and the write. Databases without row locks (SQLite) already
+    let one write transaction run at a time."""
+    using = router.db_for_write(model)
+    keys = list(keys)
+    if keys and connections[using].features.has_select_for_update:
+        rows = model._base_manager.using(using).select_for_update().filter(pk__in=keys)
+        list(rows.order_by("pk").values_list("pk", flat=True))
 
 
 def run_check(check: Check | None, row: models.Model) -> None:

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja.errors import ConfigError
 
-from ninja_aio.models.guards import Check, run_check
+from ninja_aio.models.guards import Check, lock_rows, run_check
 from ninja_aio.models.schemas import ReadPlan
 from ninja_aio.models.spec import ModelSpec
 from ninja_aio.models.writes import _check_key, _in_transaction, _run_hook, _snapshot
@@ -110,6 +110,8 @@ async def soft_delete_row(
     queryset = await spec.queryset(request)
 
     def write() -> None:
+        if check is not None:
+            lock_rows(spec.model, [pk])
         instance = queryset.get(pk=pk)
         run_check(check, instance)
         _run_hook(spec, "on_delete", instance)
@@ -136,6 +138,8 @@ async def restore_row(
     scopes = await render.scoped(request)
 
     def write() -> Any:
+        if check is not None:
+            lock_rows(spec.model, [pk])
         instance = queryset.get(pk=pk)
         run_check(check, instance)
         if soft.is_deleted(instance):

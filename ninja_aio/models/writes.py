@@ -20,7 +20,7 @@ from ninja import Schema
 from ninja.errors import HttpError, ValidationError
 
 from ninja_aio.models.fields import storable_key
-from ninja_aio.models.guards import Check, ensure_visible, run_check
+from ninja_aio.models.guards import Check, ensure_visible, lock_rows, run_check
 from ninja_aio.models.hooks import call_async, call_in_thread
 from ninja_aio.models.payloads import WritePlan
 from ninja_aio.models.schemas import ReadPlan
@@ -294,6 +294,8 @@ async def update_row(
     scopes = await render.scoped(request) if render is not None else None
 
     def write() -> Any:
+        if check is not None:
+            lock_rows(spec.model, [pk])
         instance = queryset.get(pk=pk)
         run_check(check, instance)
         save_update(spec, plan, instance, (values, many, customs), request)
@@ -313,6 +315,8 @@ async def delete_row(
     queryset = await spec.queryset(request)
 
     def write() -> None:
+        if check is not None:
+            lock_rows(spec.model, [pk])
         instance = queryset.get(pk=pk)
         run_check(check, instance)
         _run_hook(spec, "on_delete", instance)

@@ -245,3 +245,22 @@ def test_openapi_documents_403_on_one_row_routes_only():
     assert "403" in paths["/post/{id}/restore/"]["post"]["responses"]
     refused = paths["/sticker/{id}/"]["patch"]["responses"]
     assert "403" not in refused  # no permission, no auth: nothing can refuse
+
+
+async def test_checked_writes_lock_the_row_before_loading_it(client, world, count_queries):
+    """PostgreSQL: the row a check approves is locked (``FOR UPDATE``) before it is read,
+    so a concurrent transaction cannot change its owner between the check and the write."""
+    from tests.services import need
+
+    need("postgresql")
+    pk, headers = world["mine"].pk, world["editor"]
+    async with count_queries() as queries:
+        response = await client.patch(f"/post/{pk}/", json={"title": "x"}, headers=headers)
+    assert response.status_code == 200
+    locks = [i for i, sql in enumerate(queries) if "FOR UPDATE" in sql]
+    loads = [i for i, sql in enumerate(queries) if '"title"' in sql and sql.startswith("SELECT")]
+    assert locks and loads and locks[0] < loads[0], queries
+    async with count_queries() as queries:
+        ids = {"ids": [pk]}
+        assert (await client.delete("/post/bulk/", json=ids, headers=headers)).status_code == 204
+    assert any("FOR UPDATE" in sql for sql in queries), queries
