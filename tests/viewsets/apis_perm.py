@@ -75,6 +75,10 @@ class AsyncGuardedPostViewSet(PostViewSet):
 
     async def has_object_permission(self, request, obj, operation):
         CALLS.append(("post-async", operation, obj.pk))
+        if operation == "create":
+            # Not committed yet: the row is visible only on the write's own connection.
+            seen = await Post.objects.filter(pk=obj.pk).aexists()
+            return seen and not await _tenant_locked(obj)
         return operation == "retrieve" or not await _tenant_locked(obj)
 
 
@@ -87,6 +91,8 @@ class SyncGuardedPostViewSet(PostViewSet):
 
     def has_object_permission(self, request, obj, operation):
         CALLS.append(("post-sync", operation, obj.pk))
+        if operation == "create" and not Post.objects.filter(pk=obj.pk).exists():
+            return False
         return operation == "retrieve" or not obj.tenant.name.startswith("locked")
 
 

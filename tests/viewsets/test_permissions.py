@@ -181,7 +181,12 @@ async def test_custom_permission_runs_on_every_one_row_route(client, world, path
         (await client.delete(f"/{path}/bulk/", json={"ids": [pk]}, headers=headers)).status_code,
         (await client.delete(f"/{path}/{pk}/?hard=true", headers=headers)).status_code,
     ]
-    assert statuses == [200, 200, 200, 200, 204, 200, 200, 204, 204]
+    new = {"title": "n", "slug": "n", "author": None, "tenant": world["a"].pk}
+    created = await client.post(f"/{path}/", json=new, headers=headers)
+    statuses.append(created.status_code)
+    assert statuses == [200, 200, 200, 200, 204, 200, 200, 204, 204, 201]
+    # the check of a create ran on the write's connection: it saw the uncommitted row
+    assert (path, "create", created.json()["id"]) in apis_perm.CALLS
     operations = [op for where, op, row in apis_perm.CALLS if where == path and row == pk]
     assert operations == [
         "retrieve",
