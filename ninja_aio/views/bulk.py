@@ -108,6 +108,8 @@ class _Bulk:
         viewset = self.viewset
         written = {status: None if status == 204 else list[self.spec.read.schema]}
         conflicts = {409: ErrorBody}
+        if viewset.permission.active or (viewset.spec.scoped and operation != "delete"):
+            conflicts[403] = ErrorBody  # an item refused, or written outside the scope
         if not self.atomic:
             written, conflicts = {200: list[BulkOutcome]}, {}
         name = f"{viewset.path.replace('/', '_')}_bulk_{operation}"

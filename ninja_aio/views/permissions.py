@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -27,7 +27,7 @@ from ninja.errors import ConfigError, HttpError
 from ninja_aio.models.guards import Check
 from ninja_aio.models.hooks import call_async, call_in_thread
 
-__all__ = ["REFUSED", "ObjectPermission", "default_permission", "owner_key", "owns"]
+__all__ = ["REFUSED", "ObjectPermission", "ObjectPermissions", "owner_key", "owns"]
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,27 @@ def owns(row: models.Model, attname: str, auth: Any) -> bool:
     token's string ``sub`` matches an integer key)."""
     value, key = getattr(row, attname), owner_key(auth)
     return value is not None and key is not None and str(value) == str(key)
+
+
+class ObjectPermissions:
+    """The object-permission options and extension points of ``APIViewSet``."""
+
+    #: A column naming the row's owner: only that caller passes ``has_object_permission``.
+    owner_field: ClassVar[str | None] = None
+    permission: ObjectPermission
+
+    @default_permission
+    async def has_object_permission(
+        self, request: HttpRequest, obj: models.Model, operation: str
+    ) -> bool:
+        """Whether the caller may do ``operation`` on ``obj`` (a row it can see); override
+        it (async or sync). By default: the ``owner_field`` rule, or always."""
+        return self.permission.owner_allows(request, obj)
+
+    def owner_bypass(self, request: HttpRequest) -> bool:
+        """Callers who pass the ``owner_field`` rule on every row (admins); sync, it must
+        not query the database (read what ``auth_handler`` put on ``request.auth``)."""
+        return False
 
 
 class ObjectPermission:

@@ -10,19 +10,33 @@ viewset's ``get_queryset`` and write checks, not this module's.
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import Any, ClassVar
 
 from django.http import HttpRequest
 from ninja import Path, Query
 from ninja.responses import Status
 
 from ninja_aio.models.hooks import set_request
-from ninja_aio.models.soft_delete import restore_row, soft_delete_row
+from ninja_aio.models.soft_delete import SoftDelete, restore_row, soft_delete_row
 from ninja_aio.models.writes import delete_row
 from ninja_aio.views.auth_resolution import resolve_auth
 from ninja_aio.views.responses import error_responses
 
-__all__ = ["add_soft_delete_routes"]
+__all__ = ["SoftDeletes", "add_soft_delete_routes"]
+
+
+class SoftDeletes:
+    """The soft-delete option of ``APIViewSet``, checked as soon as a class knows its model."""
+
+    #: A nullable DateTimeField or a BooleanField: DELETE marks rows instead of removing them.
+    soft_delete_field: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        meta = getattr(getattr(cls, "serializer_class", None), "Meta", None)
+        model = getattr(cls, "model", None) or getattr(meta, "model", None)
+        if model is not None and cls.soft_delete_field:
+            SoftDelete.for_model(model, cls.soft_delete_field, cls.__name__)
 
 
 def _param(name: str, annotation: Any, default: Any) -> inspect.Parameter:

@@ -27,10 +27,10 @@ from ninja_aio.views.actions import ActionSpec, action_options, bind_action
 from ninja_aio.views.auth_resolution import auth_rows, resolve_auth
 from ninja_aio.views.bulk import add_bulk_routes
 from ninja_aio.views.idempotency import Idempotency
-from ninja_aio.views.permissions import ObjectPermission, default_permission
+from ninja_aio.views.permissions import ObjectPermission, ObjectPermissions
 from ninja_aio.views.responses import error_responses
 from ninja_aio.views.routing import ViewSetRouter, pk_converter
-from ninja_aio.views.soft_delete import add_soft_delete_routes
+from ninja_aio.views.soft_delete import SoftDeletes, add_soft_delete_routes
 
 __all__ = ["APIViewSet", "ReadOnlyViewSet", "WriteOnlyViewSet"]
 
@@ -64,7 +64,7 @@ def _endpoint(
     return fn
 
 
-class APIViewSet:
+class APIViewSet(ObjectPermissions, SoftDeletes):
     """CRUD routes for ``model`` on ``api``; call ``add_views_to_route()`` to register them.
 
     Routes (base path = ``api_route_path`` or the model name): ``GET /`` list,
@@ -98,18 +98,6 @@ class APIViewSet:
     ordering: ClassVar[tuple[str, ...] | None] = None
     #: ``Idempotency(...)`` (or ``True`` for its defaults): POST honours ``Idempotency-Key``.
     idempotency: ClassVar[Idempotency | bool | None] = None
-    #: A column naming the row's owner: only that caller passes ``has_object_permission``.
-    owner_field: ClassVar[str | None] = None
-    #: A nullable DateTimeField or a BooleanField: DELETE marks rows instead of removing them.
-    soft_delete_field: ClassVar[str | None] = None
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Check ``soft_delete_field`` as soon as the class knows its model."""
-        super().__init_subclass__(**kwargs)
-        meta = getattr(cls.serializer_class, "Meta", None)
-        model = cls.model or getattr(meta, "model", None)
-        if model is not None and cls.soft_delete_field:
-            SoftDelete.for_model(model, cls.soft_delete_field, cls.__name__)
 
     def __init__(
         self, api: NinjaAPI | None = None, model: type[models.Model] | None = None
@@ -167,19 +155,6 @@ class APIViewSet:
         await self.permission.check(request, obj, operation)
         return obj
 
-    @default_permission
-    async def has_object_permission(
-        self, request: HttpRequest, obj: models.Model, operation: str
-    ) -> bool:
-        """Whether the caller may do ``operation`` on ``obj`` (a row it can see); override
-        it (async or sync). By default: the ``owner_field`` rule, or always."""
-        return self.permission.owner_allows(request, obj)
-
-    def owner_bypass(self, request: HttpRequest) -> bool:
-        """Callers who pass the ``owner_field`` rule on every row (admins); sync, it must
-        not query the database (read what ``auth_handler`` put on ``request.auth``)."""
-        return False
-
     def write_check(
         self, request: HttpRequest, operation: str, *, deleted: bool = False
     ) -> Check | None:
@@ -229,7 +204,10 @@ class APIViewSet:
         """Register a generated view: method, path, status codes and summary from ``_ROUTES``
         (plus ``errors``)."""
         method, path, status, route_errors, verb = _ROUTES[operation]
-        refusals = (403,) if self.permission.active and operation != "list" else ()
+        # 403: a row refused by has_object_permission, or written outside queryset_request
+        refused = self.permission.active and operation != "list"
+        refused |= self.spec.scoped and operation in ("create", "update", "put")
+        refusals = (403,) if refused else ()
         errors = (*route_errors, *errors, *refusals)
         path = path.format(id=self._id_path)
         name = f"{self.path.replace('/', '_')}_{operation}"

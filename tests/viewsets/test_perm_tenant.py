@@ -184,3 +184,28 @@ async def test_auth_on_every_route(client, world, user, route):
         assert roleless.status_code == good
     response = await send(bearer(make_token(user, tenant_id=a, roles=["editor"])))
     assert response.status_code == good, response.content
+
+
+def test_openapi_documents_the_scope_refusal_of_writes():
+    """A public viewset with a scope: its writes document the 403, its deletes do not."""
+    paths = apis.api.get_openapi_schema(path_prefix="/")["paths"]
+    assert "403" in paths["/book/"]["post"]["responses"]
+    assert "403" in paths["/book/{id}/"]["patch"]["responses"]
+    assert "403" not in paths["/book/{id}/"]["delete"]["responses"]
+    bulk = apis_perm.api.get_openapi_schema(path_prefix="/")["paths"]["/post/bulk/"]
+    assert {"403", "422"} <= set(bulk["patch"]["responses"])
+
+
+async def test_a_public_scoped_create_outside_the_scope_is_refused(transactional_db):
+    """``Book`` hides ISBNs starting with 000: creating one would answer a row the caller
+    can never see again, so it is refused and not stored."""
+    from tests.testapp.models import Author, Book
+
+    client = TestAsyncClient(apis.api)
+    writer = await Author.objects.acreate(name="w")
+    body = {"title": "t", "isbn": "000999", "author": writer.pk}
+    response = await client.post("/book/", json=body)
+    assert (response.status_code, response.json()) == (403, OUTSIDE)
+    assert not await Book.objects.filter(isbn="000999").aexists()
+    response = await client.post("/book/", json={**body, "isbn": "978999"})
+    assert response.status_code == 201
