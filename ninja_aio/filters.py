@@ -25,11 +25,6 @@ class _Filters(Schema):
     def _storable(cls, value: Any) -> Any:
         return reject_out_of_range(reject_nul(value))
 
-
-def _storable_type(python_type: Any) -> Any:
-    """``int`` becomes the bounded integer (its bounds shown in OpenAPI)."""
-    return StorableInt if python_type is int else python_type
-
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
         """OpenAPI says it too: text parameters carry the no-NUL pattern."""
@@ -39,6 +34,11 @@ def _storable_type(python_type: Any) -> Any:
                 if option.get("type") == "string":
                     option.setdefault("pattern", NO_NUL_PATTERN)
         return schema
+
+
+def _storable_type(python_type: Any) -> Any:
+    """``int`` becomes the bounded integer (its bounds shown in OpenAPI)."""
+    return StorableInt if python_type is int else python_type
 
 
 def filters_schema(name: str, query_params: dict[str, tuple[Any, Any]]) -> type[Schema] | None:
