@@ -28,8 +28,10 @@ from ninja.errors import HttpError, ValidationError
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
+from ninja_aio.models.guards import OUTSIDE_SCOPE, Check, lock_rows, outside_scope
 from ninja_aio.models.hooks import call_async
 from ninja_aio.models.payloads import WritePlan
+from ninja_aio.models.soft_delete import SoftDelete, soft_delete_row
 from ninja_aio.models.spec import ModelSpec
 from ninja_aio.models.writes import (
     LOC,
@@ -231,6 +233,37 @@ def _loaded(
                 item.fail([error], at=("ids",) if by_ids else ())
 
 
+def _checked(
+    items: list[Item], check: Check | None, model: type[models.Model], *, by_ids: bool
+) -> None:
+    """Run ``check`` on each loaded row: a ``Http404`` fails the item like a missing key,
+    an ``HttpError`` (a permission refusal) stops the batch naming the item."""
+    if check is None:
+        return
+    for item in items:
+        if item.errors or item.instance is None:
+            continue
+        try:
+            _hook(item, lambda it: check(it.instance))
+        except Http404:
+            error = _error(_not_found(model), "not_found", None if by_ids else "id")
+            item.fail([error], at=("ids",) if by_ids else ())
+
+
+def _lock(items: list[Item], model: type[models.Model], check: Check | None) -> None:
+    """Before a checked batch loads its rows: lock them (see ``guards.lock_rows``)."""
+    if check is not None:
+        lock_rows(model, _lookup_keys(model, (item.id for item in items if not item.errors)))
+
+
+def _in_scope(scope: models.QuerySet | None, items: list[Item]) -> None:
+    """After the write: a row outside ``queryset_request`` rolls the batch back (403)."""
+    hidden = set(outside_scope(scope, [item.instance.pk for item in items]))
+    for item in items:
+        if item.instance.pk in hidden:
+            raise HttpError(403, f"Item {item.index}: {OUTSIDE_SCOPE}")
+
+
 # -- all or nothing ---------------------------------------------------------------------
 
 
@@ -266,14 +299,25 @@ def _insert_many(plan: WritePlan, items: list[Item]) -> set[str]:
 
 
 async def bulk_create(
-    request: HttpRequest, spec: ModelSpec, raw: list[Any], *, atomic: bool
+    request: HttpRequest,
+    spec: ModelSpec,
+    raw: list[Any],
+    *,
+    atomic: bool,
+    check: Check | None = None,
 ) -> list[Outcome]:
-    """Create a row per item of ``raw``; returns one ``Outcome`` (status 201) per item."""
+    """Create a row per item of ``raw``; returns one ``Outcome`` (status 201) per item.
+
+    Every new row must be visible through ``queryset_request``; ``check`` runs on each.
+    """
     plan = spec.create
     assert plan is not None
     items = parse(raw, plan.schema)
     if not atomic:
-        return await _one_by_one(items, 201, lambda item: create_row(request, spec, item.payload))
+        return await _one_by_one(
+            items, 201, lambda item: create_row(request, spec, item.payload, check=check)
+        )
+    scope = await spec.queryset(request) if spec.scoped else None
     _prepare(plan, items)
     await _check(request, plan, items)
     _raise(items)
@@ -298,6 +342,9 @@ async def bulk_create(
             for row in rows:
                 row.save(force_insert=True)
         _hooked(items, finish)
+        _in_scope(scope, items)
+        _checked(items, check, spec.model, by_ids=False)
+        _raise(items)
 
     await _in_transaction(spec.model, write)
     hook = spec.hook("post_create")
@@ -315,8 +362,12 @@ async def bulk_update(
     item_schema: type[Schema],
     *,
     atomic: bool,
+    check: Check | None = None,
 ) -> list[Outcome]:
-    """Update the row named by each item's ``id``; returns one ``Outcome`` (200) per item."""
+    """Update the row named by each item's ``id``; returns one ``Outcome`` (200) per item.
+
+    ``check`` runs on each row as loaded; the rows saved must stay in scope (else 403).
+    """
     plan = spec.update
     assert plan is not None
     pk_name = "id"
@@ -330,7 +381,9 @@ async def bulk_update(
     _refuse_duplicates(items)
     if not atomic:
         return await _one_by_one(
-            items, 200, lambda item: update_row(request, spec, item.id, item.payload)
+            items,
+            200,
+            lambda item: update_row(request, spec, item.id, item.payload, check=check),
         )
     _prepare(plan, items)
     await _check(request, plan, items)
@@ -340,20 +393,39 @@ async def bulk_update(
         save_update(spec, plan, item.instance, item.split, request)
 
     def write() -> None:
+        _lock(items, spec.model, check)
         _loaded(queryset, items, spec.model, by_ids=False)
+        _checked(items, check, spec.model, by_ids=False)
         _raise(items)
         _hooked(items, save)
+        if spec.scoped:
+            _in_scope(queryset, items)
 
     await _in_transaction(spec.model, write)
     return [Outcome(item.index, item.id, 200) for item in items]
 
 
 async def bulk_delete(
-    request: HttpRequest, spec: ModelSpec, items: list[Item], *, atomic: bool
+    request: HttpRequest,
+    spec: ModelSpec,
+    items: list[Item],
+    *,
+    atomic: bool,
+    check: Check | None = None,
+    soft: SoftDelete | None = None,
 ) -> list[Outcome]:
-    """Delete the rows of ``items`` (from ``parse_ids``); one ``Outcome`` (204) per item."""
+    """Delete the rows of ``items`` (from ``parse_ids``); one ``Outcome`` (204) per item.
+
+    ``check`` runs on each row as loaded; with ``soft`` the rows are marked, not removed.
+    """
     if not atomic:
-        return await _one_by_one(items, 204, lambda item: delete_row(request, spec, item.id))
+        if soft is not None:
+            return await _one_by_one(
+                items, 204, lambda item: soft_delete_row(request, spec, item.id, soft, check=check)
+            )
+        return await _one_by_one(
+            items, 204, lambda item: delete_row(request, spec, item.id, check=check)
+        )
     queryset = await spec.queryset(request)
 
     def deleting(item: Item) -> None:
@@ -361,10 +433,16 @@ async def bulk_delete(
         spec.changes.deleting(item.instance, request)
 
     def write() -> None:
+        _lock(items, spec.model, check)
         _loaded(queryset, items, spec.model, by_ids=True)
+        _checked(items, check, spec.model, by_ids=True)
         _raise(items)
         _hooked(items, deleting)
-        spec.model._default_manager.filter(pk__in=[item.id for item in items]).delete()
+        keys = [item.id for item in items]
+        if soft is not None:
+            soft.mark_many(spec.model, keys)
+        else:
+            spec.model._default_manager.filter(pk__in=keys).delete()
 
     await _in_transaction(spec.model, write)
     return [Outcome(item.index, item.id, 204) for item in items]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -21,6 +20,7 @@ from ninja import Schema
 from ninja.errors import HttpError, ValidationError
 
 from ninja_aio.models.fields import storable_key
+from ninja_aio.models.guards import Check, ensure_visible, run_check
 from ninja_aio.models.hooks import call_async, call_in_thread
 from ninja_aio.models.payloads import WritePlan
 from ninja_aio.models.schemas import ReadPlan
@@ -127,24 +127,20 @@ def _check_key(model: type[models.Model], pk: Any) -> None:
         raise _not_found(model)
 
 
-def _load(
-    queryset: models.QuerySet,
-    pk: Any,
-    check: Callable[[models.Model], None] | None,
-    lock: bool,
-) -> models.Model:
-    """The row a write changes, in its transaction: locked if asked, then ``check``-ed.
+def _load(queryset: models.QuerySet, pk: Any, check: Check | None, lock: bool) -> models.Model:
+    """The row a write changes, in its transaction: locked (when asked, or when a check must
+    approve it: the row cannot change between the check and the write), then ``check``-ed.
 
     A scope PostgreSQL cannot lock through (``DISTINCT``, a union) locks the row by key first.
     """
+    lock = lock or check is not None
     if lock and (queryset.query.distinct or queryset.query.combinator):
         manager = queryset.model._default_manager
         list(manager.select_for_update().filter(pk=pk).values_list("pk"))
     elif lock:
         queryset = queryset.select_for_update(of=("self",))
     instance = queryset.get(pk=pk)
-    if check is not None:
-        check(instance)
+    run_check(check, instance)
     return instance
 
 
@@ -241,10 +237,18 @@ def save_update(
 
 
 async def create_row(
-    request: HttpRequest, spec: ModelSpec, payload: Schema, render: ReadPlan | None = None
+    request: HttpRequest,
+    spec: ModelSpec,
+    payload: Schema,
+    render: ReadPlan | None = None,
+    *,
+    check: Check | None = None,
 ) -> Any:
     """Create a row from ``payload``; returns it rendered by ``render`` inside the
     transaction (its primary key when ``render`` is None).
+
+    The new row must be visible through ``queryset_request`` (else a 403 and nothing is
+    written); ``check`` then runs on it, in the transaction.
 
     ``post_create`` runs after the commit; the row is stored by then, so its exceptions
     are logged, never answered: the client gets the success it is owed.
@@ -256,11 +260,14 @@ async def create_row(
     if errors:
         raise ValidationError(errors)
     scopes = await render.scoped(request) if render is not None else None
+    scope = await spec.queryset(request) if spec.scoped else None
 
     def write() -> tuple[models.Model, Any]:
         instance = new_row(spec, plan, values)
         instance.save(force_insert=True)
         created(spec, instance, many, customs, request)
+        ensure_visible(scope, instance.pk)
+        run_check(check, instance)
         body = instance.pk if render is None else render.render(spec.model, instance.pk, scopes)
         return instance, body
 
@@ -282,7 +289,7 @@ async def update_row(
     render: ReadPlan | None = None,
     *,
     plan: WritePlan | None = None,
-    check: Callable[[models.Model], None] | None = None,
+    check: Check | None = None,
     lock: bool = False,
 ) -> Any:
     """Update the fields sent in ``payload`` on a row visible to ``request``; returns it
@@ -291,8 +298,9 @@ async def update_row(
     Only the fields sent, the fields hooks changed and ``auto_now`` fields are written
     (``update_fields``), so concurrent updates of different fields do not overwrite
     each other. ``plan`` defaults to the update one; PUT's (``replaces``) writes every field.
-    ``check`` sees the row right after it is loaded in the transaction (``lock``: loaded
-    ``select_for_update``); raising there rolls the write back.
+    ``check`` sees the row right after it is loaded in the transaction, locked when there
+    is a check or ``lock`` (``select_for_update``); raising there rolls the write back. The
+    row saved must still be visible through ``queryset_request`` (else 403).
     """
     plan = plan or spec.update
     assert plan is not None
@@ -307,6 +315,8 @@ async def update_row(
     def write() -> Any:
         instance = _load(queryset, pk, check, lock)
         save_update(spec, plan, instance, (values, many, customs), request)
+        if spec.scoped:
+            ensure_visible(queryset, instance.pk)
         return instance.pk if render is None else render.render(spec.model, instance.pk, scopes)
 
     return await _in_transaction(spec.model, write)
@@ -317,7 +327,7 @@ async def delete_row(
     spec: ModelSpec,
     pk: Any,
     *,
-    check: Callable[[models.Model], None] | None = None,
+    check: Check | None = None,
     lock: bool = False,
 ) -> None:
     """Delete a row visible to ``request``, after its ``on_delete`` hook; ``check`` and

@@ -108,6 +108,8 @@ class _Bulk:
         viewset = self.viewset
         written = {status: None if status == 204 else list[self.spec.read.schema]}
         conflicts = {409: ErrorBody}
+        if viewset.permission.active or (viewset.spec.scoped and operation != "delete"):
+            conflicts[403] = ErrorBody  # an item refused, or written outside the scope
         if not self.atomic:
             written, conflicts = {200: list[BulkOutcome]}, {}
         name = f"{viewset.router.name_prefix}_bulk_{operation}"
@@ -146,7 +148,8 @@ class _Bulk:
         async def view(request: HttpRequest, payload: Any) -> Any:
             set_request(request)
             raw = _items(payload, bulk.limit)
-            outcomes = await bulk_create(request, spec, raw, atomic=bulk.atomic)
+            check = bulk.viewset.permission.in_transaction(request, "create")
+            outcomes = await bulk_create(request, spec, raw, atomic=bulk.atomic, check=check)
             return await bulk.done(request, outcomes, 201)
 
         self.add("create", "POST", list[spec.create.schema], view, 201)
@@ -159,7 +162,8 @@ class _Bulk:
         async def view(request: HttpRequest, payload: Any) -> Any:
             set_request(request)
             raw = _items(payload, bulk.limit)
-            outcomes = await bulk_update(request, spec, raw, item, atomic=bulk.atomic)
+            check = bulk.viewset.write_check(request, "update")
+            outcomes = await bulk_update(request, spec, raw, item, atomic=bulk.atomic, check=check)
             return await bulk.done(request, outcomes, 200)
 
         self.add("update", "PATCH", list[item], view, 200)
@@ -172,7 +176,10 @@ class _Bulk:
         async def view(request: HttpRequest, payload: Any) -> Any:
             set_request(request)
             items = parse_ids(_ids(payload, bulk.limit), model, key)
-            outcomes = await bulk_delete(request, spec, items, atomic=bulk.atomic)
+            check, soft = bulk.viewset.write_check(request, "delete"), bulk.viewset.soft
+            outcomes = await bulk_delete(
+                request, spec, items, atomic=bulk.atomic, check=check, soft=soft
+            )
             return await bulk.done(request, outcomes, 204)
 
         self.add("delete", "DELETE", body, view, 204)

@@ -262,10 +262,15 @@ class _Routes:
             "GET",
             view,
             params,
-            response={200: response, 404: ErrorBody, 422: ValidationErrorBody},
+            response={200: response, 404: ErrorBody, 422: ValidationErrorBody, **self._refusal},
             operation_id=f"{self.name}_list",
             summary=f"List the {self.subject}",
         )
+
+    @property
+    def _refusal(self) -> dict[int, Any]:
+        """The 403 of a parent row ``has_object_permission`` refuses, when the viewset has one."""
+        return {403: ErrorBody} if self.viewset.permission.active else {}
 
     def _schemas(self) -> tuple[type[Schema], type[Schema]]:
         model, key = self.viewset.model, self.relation.key_type
@@ -301,7 +306,7 @@ class _Routes:
         async def view(request: HttpRequest, id: Any, payload: Any) -> Any:
             set_request(request)
             change = _parse(body, payload, limit)
-            parent = await viewset.get_object(request, id)
+            parent = await viewset.get_object(request, id, operation="update")
             scope = await _scope(request, relation.model)
             return await _in_transaction(
                 relation.model, lambda: _apply(relation, parent, scope, change.add, change.remove)
@@ -317,6 +322,7 @@ class _Routes:
                 409: ErrorBody,
                 413: ErrorBody,
                 422: ValidationErrorBody,
+                **self._refusal,
             },
             operation_id=f"{self.name}_change",
             summary=f"Add or remove {self.subject}",

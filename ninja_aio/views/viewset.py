@@ -17,8 +17,10 @@ from ninja.responses import Status
 from ninja_aio.cursor import declared_ordering
 from ninja_aio.filters import exact_filters, filters_schema, model_lookups
 from ninja_aio.models.fields import storable_key
+from ninja_aio.models.guards import Check, combine
 from ninja_aio.models.hooks import set_request
 from ninja_aio.models.schemas import unique_name
+from ninja_aio.models.soft_delete import SoftDelete
 from ninja_aio.models.spec import ModelSpec
 from ninja_aio.models.writes import create_row, delete_row, update_row
 from ninja_aio.pagination import PageNumberPagination, make_paginator, paged_schema, paginate
@@ -34,9 +36,11 @@ from ninja_aio.views.conditional import (
     write_hooks,
 )
 from ninja_aio.views.idempotency import Idempotency
+from ninja_aio.views.permissions import ObjectPermission, ObjectPermissions
 from ninja_aio.views.relations import add_relation_routes, relations_of
 from ninja_aio.views.responses import error_responses
 from ninja_aio.views.routing import ViewSetRouter, pk_converter
+from ninja_aio.views.soft_delete import SoftDeletes, add_soft_delete_routes
 
 __all__ = ["APIViewSet", "ReadOnlyViewSet", "WriteOnlyViewSet"]
 
@@ -70,7 +74,7 @@ def _endpoint(
     return fn
 
 
-class APIViewSet:
+class APIViewSet(ObjectPermissions, SoftDeletes):
     """CRUD routes for ``model`` on ``api``; call ``add_views_to_route()`` to register them.
 
     Routes (base path = ``api_route_path`` or the model name): ``GET /`` list,
@@ -153,6 +157,12 @@ class APIViewSet:
             name_prefix=(f"{group.name}_{self.path}" if group else self.path).replace("/", "_"),
         )
         self._registered = False
+        self.soft: SoftDelete | None = None
+        if self.soft_delete_field:
+            self.soft = SoftDelete.for_model(
+                self.model, self.soft_delete_field, type(self).__name__
+            )
+        self.permission = ObjectPermission(self)
 
     # -- extension points -------------------------------------------------------------
 
@@ -160,18 +170,33 @@ class APIViewSet:
         """Register custom routes on ``self.router``; they are added before the CRUD ones."""
 
     async def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        """Rows ``request`` may see: the serializer's ``queryset_request``."""
-        return await self.spec.queryset(request)
+        """Rows ``request`` may see: the serializer's ``queryset_request``, without
+        soft-deleted rows."""
+        queryset = await self.spec.queryset(request)
+        return self.soft.hide(queryset) if self.soft is not None else queryset
 
-    async def get_object(self, request: HttpRequest, pk: Any) -> models.Model:
-        """One visible row with the detail read plan applied (relations scoped), or a 404."""
+    async def get_object(
+        self, request: HttpRequest, pk: Any, *, operation: str = "retrieve"
+    ) -> models.Model:
+        """One visible row with the detail read plan applied (relations scoped), or a 404;
+        a 403 when ``has_object_permission`` refuses ``operation`` on it."""
         if not storable_key(pk):
             raise Http404(f"No {self.model.__name__} matches the given query.")
         queryset = await self.spec.detail.apply(await self.get_queryset(request), request)
         try:
-            return await queryset.aget(pk=pk)
+            obj = await queryset.aget(pk=pk)
         except (self.model.DoesNotExist, ValueError, TypeError):
             raise Http404(f"No {self.model.__name__} matches the given query.") from None
+        await self.permission.check(request, obj, operation)
+        return obj
+
+    def write_check(
+        self, request: HttpRequest, operation: str, *, deleted: bool = False
+    ) -> Check | None:
+        """The ``check=`` of a write on one row: soft-deleted rows are a 404 (unless
+        ``deleted``), then ``has_object_permission`` for ``operation``."""
+        hide = self.soft.refuse_deleted if self.soft is not None and not deleted else None
+        return combine(hide, self.permission.in_transaction(request, operation))
 
     async def query_params_handler(
         self, queryset: models.QuerySet, filters: dict[str, Any]
@@ -229,7 +254,11 @@ class APIViewSet:
         """Register a generated view: method, path, status codes and summary from ``_ROUTES``
         (plus ``errors`` and other ``responses``)."""
         method, path, status, route_errors, verb = _ROUTES[operation]
-        errors = (*route_errors, *errors)
+        # 403: a row refused by has_object_permission, or written outside queryset_request
+        refused = self.permission.active and operation != "list"
+        refused |= self.spec.scoped and operation in ("create", "update", "put")
+        refusals = (403,) if refused else ()
+        errors = (*route_errors, *errors, *refusals)
         path = path.format(id=self._id_path)
         name = f"{self.router.name_prefix}_{operation}"
         plural = operation == "list"
@@ -382,7 +411,8 @@ class APIViewSet:
             set_request(request)
 
             async def create() -> tuple[int, Any]:
-                return 201, await create_row(request, self.spec, payload, plan)
+                check = self.permission.in_transaction(request, "create")
+                return 201, await create_row(request, self.spec, payload, plan, check=check)
 
             if not idempotency:
                 return Status(*await create())
@@ -437,7 +467,10 @@ class APIViewSet:
                 self._etags, request, if_match, if_none_match, required=self.require_if_match
             )
             hooks = write_hooks(condition)
-            body = await update_row(request, self.spec, id, payload, plan, plan=write, **hooks)
+            check = combine(self.write_check(request, operation), hooks.pop("check", None))
+            body = await update_row(
+                request, self.spec, id, payload, plan, plan=write, check=check, **hooks
+            )
             return body if condition is None else condition.tag_response(response, body)
 
         payload = _param("payload", write.schema, inspect.Parameter.empty)
@@ -449,6 +482,10 @@ class APIViewSet:
         self._add_update("put")
 
     def _add_delete(self) -> None:
+        if self.soft is not None:
+            add_soft_delete_routes(self)
+            return
+
         async def view(
             request: HttpRequest,
             id: Any,
@@ -460,7 +497,9 @@ class APIViewSet:
             condition = await write_condition(
                 self._etags, request, if_match, if_none_match, required=self.require_if_match
             )
-            await delete_row(request, self.spec, id, **write_hooks(condition))
+            hooks = write_hooks(condition)
+            check = combine(self.write_check(request, "delete"), hooks.pop("check", None))
+            await delete_row(request, self.spec, id, check=check, **hooks)
             return Status(204, None)
 
         self._conditional_route("delete", view, None, _param("id", self._pk_type, Path(...)))

@@ -119,3 +119,14 @@ def test_schema_valid_bodies_are_accepted(document, path, settings):
         assert response.status_code in (201, 409), (payload, response.content)
 
     check()
+
+
+def test_text_list_filters_document_the_no_nul_pattern(document):
+    """A list filter refuses NUL (422): OpenAPI says so, or a schema-valid query fails."""
+    from ninja_aio.models.patterns import NO_NUL_PATTERN
+
+    parameters = {
+        p["name"]: p["schema"] for p in document["paths"]["/api/article/"]["get"]["parameters"]
+    }
+    assert parameters["tag"]["pattern"] == NO_NUL_PATTERN
+    assert parameters["title__icontains"]["pattern"] == NO_NUL_PATTERN

@@ -380,5 +380,6 @@ class Member(models.Model):
 
 
 from tests.testapp.models_cond import *  # noqa: E402, F403
+from tests.testapp.models_perm import *  # noqa: E402, F403
 from tests.testapp.models_query import *  # noqa: E402, F403
 from tests.testapp.models_writes import *  # noqa: E402, F403
