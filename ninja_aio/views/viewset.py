@@ -175,9 +175,10 @@ class APIViewSet:
         schema: Any,
         *params: inspect.Parameter,
         errors: tuple[int, ...] = (),
+        trusted: bool = False,
     ) -> None:
         """Register a generated view: method, path, status codes and summary from ``_ROUTES``
-        (plus ``errors``)."""
+        (plus ``errors``); ``trusted``: it answers a read plan's output (``rendering.py``)."""
         method, path, status, route_errors, verb = _ROUTES[operation]
         errors = (*route_errors, *errors)
         path = path.format(id=self._id_path)
@@ -193,6 +194,7 @@ class APIViewSet:
             operation_id=name,
             url_name=name,
             summary=f"{verb} {subject}",
+            trusted=trusted,
         )
 
     @property
@@ -258,7 +260,7 @@ class APIViewSet:
             owner = (type(paginator), plan.schema)
             name = unique_name(f"Paged{plan.schema.__name__}", owner, type(paginator).__name__)
             response = paged_schema(paginator, plan.schema, name)
-        self._route("list", view, response, *params)
+        self._route("list", view, response, *params, trusted=plan.exact)
 
     def _ordered(self, queryset: models.QuerySet) -> models.QuerySet:
         ordering = list(queryset.query.order_by) or list(
@@ -297,7 +299,8 @@ class APIViewSet:
                 return Status(*await create())
             return Status(*await idempotency.run(request, idempotency_key, route, create, response))
 
-        self._route("create", view, plan.schema, *params, errors=(503,) if idempotency else ())
+        errors = (503,) if idempotency else ()
+        self._route("create", view, plan.schema, *params, errors=errors, trusted=plan.exact)
 
     def _add_retrieve(self) -> None:
         plan = self.spec.detail
@@ -306,7 +309,8 @@ class APIViewSet:
             set_request(request)
             return plan.reader(await self.get_object(request, id))
 
-        self._route("retrieve", view, plan.schema, _param("id", self._pk_type, Path(...)))
+        pk = _param("id", self._pk_type, Path(...))
+        self._route("retrieve", view, plan.schema, pk, trusted=plan.exact)
 
     def _add_update(self, operation: str = "update") -> None:
         write = self.spec.replace if operation == "put" else self.spec.update
@@ -319,7 +323,8 @@ class APIViewSet:
             return await update_row(request, self.spec, id, payload, plan, plan=write)
 
         payload = _param("payload", write.schema, inspect.Parameter.empty)
-        self._route(operation, view, plan.schema, _param("id", self._pk_type, Path(...)), payload)
+        pk = _param("id", self._pk_type, Path(...))
+        self._route(operation, view, plan.schema, pk, payload, trusted=plan.exact)
 
     def _add_put(self) -> None:
         """PUT: the update route with the replacement payload (``spec.replace``)."""
