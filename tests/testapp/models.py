@@ -379,4 +379,5 @@ class Member(models.Model):
     tenant = models.ForeignKey(Tenant, null=True, on_delete=models.CASCADE)
 
 
+from tests.testapp.models_fastwrites import *  # noqa: E402, F403
 from tests.testapp.models_writes import *  # noqa: E402, F403
