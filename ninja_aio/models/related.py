@@ -24,19 +24,22 @@ from ninja_aio.models.payloads import WritePlan
 from ninja_aio.models.schemas import Link, ReadPlan, Scopes
 from ninja_aio.models.spec import spec_for
 
-__all__ = ["Related", "attach", "gather", "missing_errors"]
+__all__ = ["Related", "arecheck", "attach", "fetch", "gather", "missing_errors"]
 
 Error = dict[str, Any]
 
 
 @dataclass
 class Related:
-    """What ``gather`` found: rows fetched for the response, and the relations whose
-    keys only the database checks (``deferred``)."""
+    """The related keys of one write: the checks to run (``lookups``, by ``fetch``), the
+    rows they found for the response, the keys only the database checks (``deferred``)."""
 
+    plan: WritePlan
+    lookups: list[tuple[str, Any, models.QuerySet, Link | None, Any]] = field(default_factory=list)
     ones: dict[str, models.Model | None] = field(default_factory=dict)
     many: dict[str, list[models.Model]] = field(default_factory=dict)
     deferred: dict[str, Any] = field(default_factory=dict)
+    #: Errors found before (field validators), answered with those of the checks.
     errors: list[Error] = field(default_factory=list)
 
 
@@ -75,65 +78,70 @@ def _rows(link: Link, base: models.QuerySet, scopes: Scopes) -> models.QuerySet:
 
 
 async def gather(
-    request: HttpRequest,
     plan: WritePlan,
     data: dict[str, Any],
+    request: HttpRequest,
     render: ReadPlan | None,
     scopes: Scopes,
     *,
     defer: bool,
-    error: Any,
 ) -> Related:
-    """Check the related keys of ``data``; fetch the rows ``render`` nests (``None``: the
-    response is not rendered from the write). ``defer``: unscoped keys the database
-    enforces are left to it."""
-    found = Related()
-    for name, f in plan.foreign.items():
+    """The checks of the related keys of ``data`` (querysets through each related model's
+    scope, not run yet: ``fetch`` runs them, in the write's thread). Rows ``render`` nests
+    are fetched whole (``None``: the response is not rendered from the write); with
+    ``defer``, unscoped keys the database enforces are left to it."""
+    found = Related(plan)
+    for name, f in (*plan.foreign.items(), *plan.many.items()):
         if name not in data:
             continue
-        value = data[name]
+        to_many = name in plan.many
+        value = set(data[name] or ()) if to_many else data[name]
         link = render.link(name) if render is not None else None
-        if value is None:
+        if not value and (to_many or value is None):
             if link is not None:
-                found.ones[name] = None
+                (found.many if to_many else found.ones)[name] = [] if to_many else None
             continue
         if link is None and defer and not _scoped(f) and _enforced(f):
             found.deferred[name] = value
             continue
-        queryset = (await _base(request, f)).filter(**{f.target_field.attname: value})
-        if link is None:
-            exists = await queryset.aexists()
-        else:
-            row = await _rows(link, queryset, scopes).afirst()
-            found.ones[name], exists = row, row is not None
-        if not exists:
-            found.errors.append(_not_found(error, name, f, value))
-    for name, f in plan.many.items():
-        if name not in data:
-            continue
-        values = set(data[name] or ())
-        link = render.link(name) if render is not None else None
-        if link is None and (not values or (defer and not _scoped(f) and _enforced(f))):
-            if values:
-                found.deferred[name] = values
-            continue
-        queryset = (await _base(request, f)).filter(pk__in=values)
-        if link is None:
-            keys = {pk async for pk in queryset.values_list("pk", flat=True)}
-        else:
-            rows = [row async for row in _rows(link, queryset, scopes)] if values else []
-            found.many[name], keys = rows, {row.pk for row in rows}
-        missing = sorted(values - keys, key=str)
-        if missing:
-            found.errors.append(_not_found(error, name, f, ", ".join(map(str, missing))))
+        base = await _base(request, f)
+        lookup = {"pk__in": value} if to_many else {f.target_field.attname: value}
+        queryset = base.filter(**lookup)
+        if link is not None:
+            queryset = _rows(link, queryset, scopes)
+        found.lookups.append((name, f, queryset, link, value))
     return found
 
 
-def missing_errors(plan: WritePlan, deferred: dict[str, Any], error: Any) -> list[Error]:
+def fetch(found: Related, error: Any) -> list[Error]:
+    """Run ``found``'s checks (sync ORM); keep the rows fetched; the errors of missing keys."""
+    errors = []
+    for name, f, queryset, link, value in found.lookups:
+        if isinstance(value, set):
+            if link is None:
+                keys = set(queryset.values_list("pk", flat=True))
+            else:
+                found.many[name] = list(queryset)
+                keys = {row.pk for row in found.many[name]}
+            missing = sorted(value - keys, key=str)
+            if missing:
+                errors.append(_not_found(error, name, f, ", ".join(map(str, missing))))
+            continue
+        if link is None:
+            exists = queryset.exists()
+        else:
+            found.ones[name] = queryset.first()
+            exists = found.ones[name] is not None
+        if not exists:
+            errors.append(_not_found(error, name, f, value))
+    return errors
+
+
+def missing_errors(found: Related, error: Any) -> list[Error]:
     """Which deferred keys have no row (sync ORM): when the database refused the write, or
     before it when an outer transaction would postpone the constraint past it."""
-    errors = []
-    for name, value in deferred.items():
+    errors, plan = [], found.plan
+    for name, value in found.deferred.items():
         f = plan.foreign.get(name) or plan.many[name]
         manager = f.related_model._default_manager
         if name in plan.foreign:
@@ -147,9 +155,9 @@ def missing_errors(plan: WritePlan, deferred: dict[str, Any], error: Any) -> lis
     return errors
 
 
-async def arecheck(plan: WritePlan, deferred: dict[str, Any], error: Any) -> list[Error]:
+async def arecheck(found: Related, error: Any) -> list[Error]:
     """``missing_errors`` from async code."""
-    return await sync_to_async(missing_errors)(plan, deferred, error)
+    return await sync_to_async(missing_errors)(found, error)
 
 
 def _cache_rows(instance: models.Model, link: Link, rows: list[models.Model]) -> None:

@@ -25,7 +25,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja_aio.models.fields import storable_key
 from ninja_aio.models.hooks import call_async, call_in_thread
 from ninja_aio.models.payloads import WritePlan
-from ninja_aio.models.related import Related, arecheck, attach, gather, missing_errors
+from ninja_aio.models.related import Related, arecheck, attach, fetch, gather, missing_errors
 from ninja_aio.models.schemas import ReadPlan
 from ninja_aio.models.spec import ModelSpec, spec_for
 
@@ -147,22 +147,24 @@ def _set_many(instance: models.Model, many: dict[str, Any], *, created: bool) ->
 
 
 async def _in_transaction(
-    model: type[models.Model], fn: Any, *, atomic: bool = True, deferred: Any = None
+    model: type[models.Model], fn: Any, *, atomic: bool = True, found: Related | None = None
 ) -> Any:
     """Run ``fn`` in a thread, in one transaction; map database / hook errors to HTTP ones.
 
     Not ``atomic`` (one statement) runs it in autocommit, unless an outer transaction is
     open: then in a savepoint, so that a refused statement leaves that transaction usable.
-    ``deferred()`` lists the errors of keys left to the database's foreign key
-    constraints; it runs first when an outer transaction is open, which would postpone
-    those (deferred) constraints past this write.
+    ``found``'s related keys are checked first, in the same thread (one hand-off for the
+    checks and the write); the keys left to the database's foreign key constraints too
+    when an outer transaction is open, which would postpone those (deferred) constraints.
     """
     using = router.db_for_write(model)
 
     def run() -> Any:
         nested = transaction.get_connection(using).in_atomic_block
-        if deferred is not None and nested:
-            errors = deferred()
+        if found is not None:
+            errors = [*found.errors, *fetch(found, _error)]
+            if nested and found.deferred:
+                errors += missing_errors(found, _error)
             if errors:
                 raise ValidationError(errors)
         if not atomic and not nested:
@@ -247,7 +249,8 @@ async def _gather(
     render: ReadPlan | None,
     scopes: Any,
 ) -> Related:
-    """Field validators, then the related keys (``related.gather``); a 422 on any error.
+    """Field validators, then the checks of the related keys (``related.gather``), run
+    with the write; a 422 lists every error.
 
     Keys are left to the database only when no hook runs (a hook may read the related row).
     """
@@ -258,25 +261,19 @@ async def _gather(
                 f.run_validators(_aware(data[name]))
             except DjangoValidationError as exc:
                 errors.extend(_django_errors(exc, name))
-    found = await gather(request, plan, data, render, scopes, defer=spec.silent, error=_error)
-    errors.extend(found.errors)
-    if errors:
-        raise ValidationError(errors)
+    found = await gather(plan, data, request, render, scopes, defer=spec.silent)
+    found.errors = errors
     return found
 
 
-def _deferred(plan: WritePlan, found: Related) -> Any:
-    return (lambda: missing_errors(plan, found.deferred, _error)) if found.deferred else None
-
-
-async def _written(plan: WritePlan, found: Related, write: Any) -> Any:
+async def _written(found: Related, write: Any) -> Any:
     """``write()``; a conflict the deferred keys explain is a 422 at their fields."""
     try:
         return await write()
     except HttpError as exc:
         if exc.status_code != 409 or not found.deferred:
             raise
-        errors = await arecheck(plan, found.deferred, _error)
+        errors = await arecheck(found, _error)
         if errors:
             raise ValidationError(errors) from exc
         raise
@@ -324,9 +321,7 @@ async def create_row(
     # One INSERT needs no transaction; links, hooks or a read back do.
     atomic = not spec.silent or any(many.values()) or (render is not None and memory is None)
     instance, body = await _written(
-        plan,
-        found,
-        lambda: _in_transaction(spec.model, write, atomic=atomic, deferred=_deferred(plan, found)),
+        found, lambda: _in_transaction(spec.model, write, atomic=atomic, found=found)
     )
     hook = spec.hook("post_create")
     if hook is not None:
@@ -375,9 +370,7 @@ async def update_row(
         attach(instance, memory, found, created=False)
         return memory.reader(instance)
 
-    return await _written(
-        plan, found, lambda: _in_transaction(spec.model, write, deferred=_deferred(plan, found))
-    )
+    return await _written(found, lambda: _in_transaction(spec.model, write, found=found))
 
 
 async def delete_row(request: HttpRequest, spec: ModelSpec, pk: Any) -> None:
