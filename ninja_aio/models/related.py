@@ -21,7 +21,7 @@ from django.db import connections, models, router
 from django.http import HttpRequest
 
 from ninja_aio.models.payloads import WritePlan
-from ninja_aio.models.schemas import Link, ReadPlan, Scopes
+from ninja_aio.models.schemas import Link, ReadPlan, Scopes, prefetch_cache_name
 from ninja_aio.models.spec import spec_for
 
 __all__ = ["Related", "arecheck", "attach", "fetch", "gather", "missing_errors"]
@@ -162,8 +162,7 @@ async def arecheck(found: Related, error: Any) -> list[Error]:
 
 def _cache_rows(instance: models.Model, link: Link, rows: list[models.Model]) -> None:
     """Make ``rows`` what the reader finds for a to-many relation, as a prefetch would."""
-    manager = getattr(instance, link.accessor)
-    name = getattr(manager, "prefetch_cache_name", None) or manager.field.remote_field.cache_name
+    name = prefetch_cache_name(link.field)
     queryset = link.field.related_model._default_manager.none()
     queryset._result_cache = list(rows)
     queryset._prefetch_done = True

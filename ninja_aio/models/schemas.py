@@ -262,8 +262,26 @@ def _custom_reader(name: str, default: Any) -> Callable[[Any], Any]:
     return read_custom
 
 
-def _many_reader(accessor: str, item: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    return lambda obj: [item(o) for o in getattr(obj, accessor).all()]
+def prefetch_cache_name(f: Any) -> str:
+    """Where a prefetch of the to-many relation ``f`` keeps its rows on an instance."""
+    if f.many_to_many:
+        return f.name if f.concrete else f.field.related_query_name()
+    return f.cache_name
+
+
+def _many_reader(f: Any, accessor: str, item: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The related rows' items: from the prefetch cache when there (no related manager
+    built per row), else through the manager."""
+    cache = prefetch_cache_name(f)
+
+    def read_many(obj: Any) -> list[Any]:
+        try:
+            rows = obj._prefetched_objects_cache[cache]
+        except (AttributeError, KeyError):
+            rows = getattr(obj, accessor).all()
+        return [item(o) for o in rows]
+
+    return read_many
 
 
 def _one_reader(accessor: str, item: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -356,7 +374,7 @@ def build_read(
             item_type: Any = sub.schema if sub else pk_type(related)
             item = sub.reader if sub else _pk
             definitions[f.name] = (list[item_type], field_info(f))
-            parts.append((f.name, _many_reader(accessor, item)))
+            parts.append((f.name, _many_reader(f, accessor, item)))
             loads.append(Load(accessor, related, sub, scope))
         else:
             one_type: Any = sub.schema if sub else pk_type(related)
