@@ -66,10 +66,8 @@ async def _related_scope(request: HttpRequest, model: type[models.Model]) -> mod
     return await spec.queryset(request)
 
 
-async def _check_payload(
-    request: HttpRequest, plan: WritePlan, data: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """Run model field validators and check that related primary keys exist (and are visible)."""
+def _validator_errors(plan: WritePlan, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The model field validators' errors for the values sent."""
     errors: list[dict[str, Any]] = []
     for name, f in plan.plain.items():
         if name in data and data[name] not in f.empty_values:
@@ -77,6 +75,14 @@ async def _check_payload(
                 f.run_validators(_aware(data[name]))
             except DjangoValidationError as exc:
                 errors.extend(_django_errors(exc, name))
+    return errors
+
+
+async def _check_payload(
+    request: HttpRequest, plan: WritePlan, data: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Run model field validators and check that related primary keys exist (and are visible)."""
+    errors = _validator_errors(plan, data)
     for name, f in plan.foreign.items():
         value = data.get(name)
         if value is not None:
@@ -254,15 +260,8 @@ async def _gather(
 
     Keys are left to the database only when no hook runs (a hook may read the related row).
     """
-    errors: list[dict[str, Any]] = []
-    for name, f in plan.plain.items():
-        if name in data and data[name] not in f.empty_values:
-            try:
-                f.run_validators(_aware(data[name]))
-            except DjangoValidationError as exc:
-                errors.extend(_django_errors(exc, name))
     found = await gather(plan, data, request, render, scopes, defer=spec.silent)
-    found.errors = errors
+    found.errors = _validator_errors(plan, data)
     return found
 
 
