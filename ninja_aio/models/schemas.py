@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import base64
 import copy
-from collections.abc import Callable, Mapping
+import keyword
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -90,12 +91,32 @@ class Load:
         return Prefetch(self.path, queryset=queryset)
 
 
+@dataclass(frozen=True)
+class Link:
+    """A relation the reader renders: how a write can hand it the related rows it has.
+
+    ``sub`` is the plan of the related rows (``None``: rendered as keys), ``scope`` the
+    related model's spec when it defines ``queryset_request``.
+    """
+
+    field: Any
+    accessor: str
+    sub: ReadPlan | None
+    scope: ModelSpec | None
+    to_many: bool
+
+
 @dataclass
 class ReadPlan:
     """A read schema, the reader that fills it and the query plan the reader relies on.
 
     ``select`` lists the joined relations, ``loads`` the prefetched ones and ``scopes``
     the specs (with a ``queryset_request``) whose querysets the loads need, each once.
+    ``links`` are the relations rendered. ``exact``: the reader's output is what the
+    schema would validate it to (no custom values, whose types the schema coerces), so a
+    response can be rendered from it without validating it again. ``from_memory``: a row
+    just written can be rendered from the values written (its rendered columns read back
+    unchanged from the database), with no read after the write.
     """
 
     schema: type[Schema]
@@ -103,6 +124,13 @@ class ReadPlan:
     select: tuple[str, ...] = ()
     loads: tuple[Load, ...] = ()
     scopes: tuple[ModelSpec, ...] = ()
+    links: tuple[Link, ...] = ()
+    exact: bool = False
+    from_memory: bool = False
+
+    def link(self, name: str) -> Link | None:
+        """The rendered relation of field ``name``, if any."""
+        return next((ln for ln in self.links if ln.field.name == name), None)
 
     async def apply(self, queryset: models.QuerySet, request: HttpRequest) -> models.QuerySet:
         """Add the joins and prefetches the reader needs, related rows scoped by ``request``.
@@ -126,15 +154,21 @@ class ReadPlan:
         queryset = self.plan_queryset(model._default_manager.all(), scopes)
         return self.reader(queryset.get(pk=pk))
 
-    def plan_queryset(self, queryset: models.QuerySet, scopes: Scopes) -> models.QuerySet:
-        """``apply`` with the related models' scoped querysets already built."""
+    def plan_queryset(
+        self, queryset: models.QuerySet, scopes: Scopes, skip: Collection[str] = ()
+    ) -> models.QuerySet:
+        """``apply`` with the related models' scoped querysets already built.
+
+        ``skip``: relations not to prefetch (a write replacing them has their rows).
+        """
         scoped_singles = [ld.path.split("__") for ld in self.loads if ld.single and ld.scope]
         if scoped_singles and queryset.query.select_related:
             queryset = _unjoin(queryset, scoped_singles)
         if self.select:
             queryset = queryset.select_related(*self.select)
-        if self.loads:
-            queryset = queryset.prefetch_related(*(load.prefetch(scopes) for load in self.loads))
+        loads = [load.prefetch(scopes) for load in self.loads if load.path not in skip]
+        if loads:
+            queryset = queryset.prefetch_related(*loads)
         return queryset
 
 
@@ -228,8 +262,26 @@ def _custom_reader(name: str, default: Any) -> Callable[[Any], Any]:
     return read_custom
 
 
-def _many_reader(accessor: str, item: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    return lambda obj: [item(o) for o in getattr(obj, accessor).all()]
+def prefetch_cache_name(f: Any) -> str:
+    """Where a prefetch of the to-many relation ``f`` keeps its rows on an instance."""
+    if f.many_to_many:
+        return f.name if f.concrete else f.field.related_query_name()
+    return f.cache_name
+
+
+def _many_reader(f: Any, accessor: str, item: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The related rows' items: from the prefetch cache when there (no related manager
+    built per row), else through the manager."""
+    cache = prefetch_cache_name(f)
+
+    def read_many(obj: Any) -> list[Any]:
+        try:
+            rows = obj._prefetched_objects_cache[cache]
+        except (AttributeError, KeyError):
+            rows = getattr(obj, accessor).all()
+        return [item(o) for o in rows]
+
+    return read_many
 
 
 def _one_reader(accessor: str, item: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -243,11 +295,24 @@ def _one_reader(accessor: str, item: Callable[[Any], Any]) -> Callable[[Any], An
     return read_one
 
 
-def _compose(parts: list[tuple[str, Callable[[Any], Any]]]) -> Reader:
-    def reader(obj: Any) -> dict[str, Any]:
-        return {name: get(obj) for name, get in parts}
+def _compose(parts: list[tuple[str, Callable[[Any], Any]]], plain: dict[str, str]) -> Reader:
+    """One function per schema building the row's dict in a single expression.
 
-    return reader
+    Plain columns (``name -> attname``) are read as attributes, the other parts called;
+    compiled once per class, so a list page pays no per-field function call for columns.
+    """
+    namespace: dict[str, Any] = {}
+    items = []
+    for i, (name, get) in enumerate(parts):
+        attname = plain.get(name)
+        if attname is not None and attname.isidentifier() and not keyword.iskeyword(attname):
+            items.append(f"{name!r}: obj.{attname}")
+        else:
+            namespace[f"_get{i}"] = get
+            items.append(f"{name!r}: _get{i}(obj)")
+    source = f"def reader(obj):\n    return {{{', '.join(items)}}}\n"
+    exec(compile(source, "<ninja_aio reader>", "exec"), namespace)
+    return namespace["reader"]
 
 
 def build_read(
@@ -265,14 +330,20 @@ def build_read(
     """
     definitions: dict[str, Any] = {}
     parts: list[tuple[str, Callable[[Any], Any]]] = []
+    plain: dict[str, str] = {}
     select: list[str] = []
     loads: list[Load] = []
+    links: list[Link] = []
     scopes: dict[type[models.Model], ModelSpec] = {}
+    exact = not config.customs
+    from_memory = exact and all(_round_trips(f) for f in model._meta.concrete_fields)
 
     for f in selected_fields(model, config):
         if not f.is_relation:
             definitions[f.name] = (read_type(f), field_info(f))
             parts.append((f.name, _plain_reader(f)))
+            if not isinstance(f, models.FileField) and f.get_internal_type() != "BinaryField":
+                plain[f.name] = f.attname
             continue
         related = f.related_model
         if related is None:
@@ -294,6 +365,7 @@ def build_read(
                 field_info(f),
             )
             parts.append((f.name, _attr(f.attname)))
+            plain[f.name] = f.attname
             continue
         else:
             sub = None
@@ -302,7 +374,7 @@ def build_read(
             item_type: Any = sub.schema if sub else pk_type(related)
             item = sub.reader if sub else _pk
             definitions[f.name] = (list[item_type], field_info(f))
-            parts.append((f.name, _many_reader(accessor, item)))
+            parts.append((f.name, _many_reader(f, accessor, item)))
             loads.append(Load(accessor, related, sub, scope))
         else:
             one_type: Any = sub.schema if sub else pk_type(related)
@@ -315,7 +387,10 @@ def build_read(
                 if sub is not None:
                     select.extend(f"{accessor}__{s}" for s in sub.select)
                     loads.extend(replace(ld, path=f"{accessor}__{ld.path}") for ld in sub.loads)
+        links.append(Link(f, accessor, sub, scope, bool(to_many)))
         if sub is not None:
+            exact = exact and sub.exact
+            from_memory = from_memory and not (sub.select or sub.loads)
             scopes.update((s.model, s) for s in sub.scopes)
         if scope is not None:
             scopes[related] = scope
@@ -325,7 +400,54 @@ def build_read(
         parts.append((custom_name, _custom_reader(custom_name, default)))
 
     schema = create_model(name, __base__=Schema, **definitions)
-    return ReadPlan(schema, _compose(parts), tuple(select), tuple(loads), tuple(scopes.values()))
+    return ReadPlan(
+        schema,
+        _compose(parts, plain),
+        tuple(select),
+        tuple(loads),
+        tuple(scopes.values()),
+        tuple(links),
+        exact,
+        from_memory,
+    )
+
+
+#: Columns whose value as written is the value read back (no rounding, no conversion).
+_ROUND_TRIP = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "SmallAutoField",
+        "IntegerField",
+        "BigIntegerField",
+        "SmallIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "PositiveBigIntegerField",
+        "BooleanField",
+        "CharField",
+        "TextField",
+        "SlugField",
+        "UUIDField",
+        "DateField",
+        "DateTimeField",
+        "ForeignKey",
+        "OneToOneField",
+    }
+)
+
+
+def _round_trips(f: models.Field) -> bool:
+    """Whether a row just written renders ``f`` as a read would: Django's own field types
+    that store the value unchanged (``DateTimeField``: in the connection's time zone),
+    without a database default or a generated value."""
+    return (
+        type(f).__module__.startswith("django.db.models.fields")
+        and f.get_internal_type() in _ROUND_TRIP
+        and not hasattr(f, "from_db_value")
+        and f.db_default is models.NOT_PROVIDED
+        and not getattr(f, "generated", False)
+    )
 
 
 def field_info(f: Any, *, required: bool = True) -> Any:

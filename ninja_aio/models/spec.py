@@ -140,6 +140,14 @@ class ModelSpec:
             return lambda instance, *args: getattr(instance, name)(*args)
         return lambda instance, *args: getattr(owner(), name)(instance, *args)
 
+    @cached_property
+    def silent(self) -> bool:
+        """No hook around a write (``post_create``, run after it, aside) and no change
+        hook: a write is its own statements, and the row written is the row saved."""
+        return not self.changes and all(
+            fn is None for name, fn in self._hooks.items() if name != "post_create"
+        )
+
     def hook(self, name: str) -> Callable[..., Any] | None:
         """The hook ``name`` as ``fn(instance, *args)``, or ``None`` if not defined."""
         return self._hooks[name]

@@ -1,8 +1,11 @@
 """Create / update / delete of one row: payload checks, then a transaction with the hooks.
 
-Create and update render their response inside the transaction, from a read of the row
-written: once it commits nothing is left to fail, so a write answers success exactly
-when it committed (a connection lost after the commit cannot turn it into a 500).
+Create and update render their response before the write commits: once it commits
+nothing is left to fail, so a write answers success exactly when it committed (a
+connection lost after the commit cannot turn it into a 500). A row written without
+hooks is rendered from what the write has (the values written, the related rows its
+checks fetched: ``related.py``), with no read after the write; otherwise it is read back
+inside the transaction. A create that is one ``INSERT`` opens no transaction.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from ninja_aio.models.fields import storable_key
 from ninja_aio.models.guards import Check, ensure_visible, run_check
 from ninja_aio.models.hooks import call_async, call_in_thread
 from ninja_aio.models.payloads import WritePlan
+from ninja_aio.models.related import Related, arecheck, attach, fetch, gather, missing_errors
 from ninja_aio.models.schemas import ReadPlan
 from ninja_aio.models.spec import ModelSpec, spec_for
 
@@ -63,10 +67,8 @@ async def _related_scope(request: HttpRequest, model: type[models.Model]) -> mod
     return await spec.queryset(request)
 
 
-async def _check_payload(
-    request: HttpRequest, plan: WritePlan, data: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """Run model field validators and check that related primary keys exist (and are visible)."""
+def _validator_errors(plan: WritePlan, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The model field validators' errors for the values sent."""
     errors: list[dict[str, Any]] = []
     for name, f in plan.plain.items():
         if name in data and data[name] not in f.empty_values:
@@ -74,6 +76,14 @@ async def _check_payload(
                 f.run_validators(_aware(data[name]))
             except DjangoValidationError as exc:
                 errors.extend(_django_errors(exc, name))
+    return errors
+
+
+async def _check_payload(
+    request: HttpRequest, plan: WritePlan, data: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Run model field validators and check that related primary keys exist (and are visible)."""
+    errors = _validator_errors(plan, data)
     for name, f in plan.foreign.items():
         value = data.get(name)
         if value is not None:
@@ -160,15 +170,34 @@ def _set_many(instance: models.Model, many: dict[str, Any], *, created: bool) ->
             manager.add(*values)
 
 
-async def _in_transaction(model: type[models.Model], fn: Any) -> Any:
-    """Run ``fn`` in a thread, in one transaction; map database / hook errors to HTTP ones."""
+async def _in_transaction(
+    model: type[models.Model], fn: Any, *, atomic: bool = True, found: Related | None = None
+) -> Any:
+    """Run ``fn`` in a thread, in one transaction; map database / hook errors to HTTP ones.
 
-    def atomic() -> Any:
-        with transaction.atomic(using=router.db_for_write(model)):
+    Not ``atomic`` (one statement) runs it in autocommit, unless an outer transaction is
+    open: then in a savepoint, so that a refused statement leaves that transaction usable.
+    ``found``'s related keys are checked first, in the same thread (one hand-off for the
+    checks and the write); the keys left to the database's foreign key constraints too
+    when an outer transaction is open, which would postpone those (deferred) constraints.
+    """
+    using = router.db_for_write(model)
+
+    def run() -> Any:
+        nested = transaction.get_connection(using).in_atomic_block
+        if found is not None:
+            errors = [*found.errors, *fetch(found, _error)]
+            if nested and found.deferred:
+                errors += missing_errors(found, _error)
+            if errors:
+                raise ValidationError(errors)
+        if not atomic and not nested:
+            return fn()
+        with transaction.atomic(using=using):
             return fn()
 
     try:
-        return await sync_to_async(atomic)()
+        return await sync_to_async(run)()
     except IntegrityError as exc:
         logger.info("integrity error on %s: %s", model.__name__, exc)
         raise HttpError(409, CONFLICT) from exc
@@ -236,6 +265,45 @@ def save_update(
     spec.changes.updated(instance, before, request)
 
 
+async def _gather(
+    request: HttpRequest,
+    spec: ModelSpec,
+    plan: WritePlan,
+    data: dict[str, Any],
+    render: ReadPlan | None,
+    scopes: Any,
+) -> Related:
+    """Field validators, then the checks of the related keys (``related.gather``), run
+    with the write; a 422 lists every error.
+
+    Keys are left to the database only when no hook runs (a hook may read the related row).
+    """
+    found = await gather(plan, data, request, render, scopes, defer=spec.silent)
+    found.errors = _validator_errors(plan, data)
+    return found
+
+
+async def _written(found: Related, write: Any) -> Any:
+    """``write()``; a conflict the deferred keys explain is a 422 at their fields."""
+    try:
+        return await write()
+    except HttpError as exc:
+        if exc.status_code != 409 or not found.deferred:
+            raise
+        errors = await arecheck(found, _error)
+        if errors:
+            raise ValidationError(errors) from exc
+        raise
+
+
+def _memory(spec: ModelSpec, render: ReadPlan | None) -> ReadPlan | None:
+    """``render`` when a row written can be rendered from the write (no hook, columns
+    that read back as written), else ``None``."""
+    if render is not None and render.from_memory and spec.silent:
+        return render
+    return None
+
+
 async def create_row(
     request: HttpRequest,
     spec: ModelSpec,
@@ -244,8 +312,8 @@ async def create_row(
     *,
     check: Check | None = None,
 ) -> Any:
-    """Create a row from ``payload``; returns it rendered by ``render`` inside the
-    transaction (its primary key when ``render`` is None).
+    """Create a row from ``payload``; returns it rendered by ``render`` before the write
+    commits (its primary key when ``render`` is None).
 
     The new row must be visible through ``queryset_request`` (else a 403 and nothing is
     written); ``check`` then runs on it, in the transaction.
@@ -256,10 +324,13 @@ async def create_row(
     plan = spec.create
     assert plan is not None
     values, many, customs = _split(plan, payload)
-    errors = await _check_payload(request, plan, {**values, **many})
-    if errors:
-        raise ValidationError(errors)
-    scopes = await render.scoped(request) if render is not None else None
+    memory = _memory(spec, render)
+    if memory is not None and any(
+        ln.field.name not in values for ln in memory.links if ln.field.concrete and not ln.to_many
+    ):
+        memory = None  # a nested relation left to its default: read the row back
+    scopes = await render.scoped(request) if render is not None else {}
+    found = await _gather(request, spec, plan, {**values, **many}, memory, scopes)
     scope = await spec.queryset(request) if spec.scoped else None
 
     def write() -> tuple[models.Model, Any]:
@@ -268,10 +339,19 @@ async def create_row(
         created(spec, instance, many, customs, request)
         ensure_visible(scope, instance.pk)
         run_check(check, instance)
-        body = instance.pk if render is None else render.render(spec.model, instance.pk, scopes)
-        return instance, body
+        if render is None:
+            return instance, instance.pk
+        if memory is None:
+            return instance, render.render(spec.model, instance.pk, scopes)
+        attach(instance, memory, found, created=True)
+        return instance, memory.reader(instance)
 
-    instance, body = await _in_transaction(spec.model, write)
+    # One INSERT needs no transaction; links, hooks, a read back or a check after it do.
+    atomic = not spec.silent or any(many.values()) or (render is not None and memory is None)
+    atomic = atomic or scope is not None or check is not None
+    instance, body = await _written(
+        found, lambda: _in_transaction(spec.model, write, atomic=atomic, found=found)
+    )
     hook = spec.hook("post_create")
     if hook is not None:
         try:
@@ -307,19 +387,27 @@ async def update_row(
     _check_key(spec.model, pk)
     values, many, customs = _split(plan, payload)
     queryset = await spec.queryset(request)
-    errors = await _check_payload(request, plan, {**values, **many})
-    if errors:
-        raise ValidationError(errors)
-    scopes = await render.scoped(request) if render is not None else None
+    memory = _memory(spec, render)
+    scopes = await render.scoped(request) if render is not None else {}
+    found = await _gather(request, spec, plan, {**values, **many}, memory, scopes)
 
     def write() -> Any:
-        instance = _load(queryset, pk, check, lock)
+        if memory is not None:  # loaded as the response reads it, but what is replaced
+            loading = memory.plan_queryset(queryset, scopes, skip=found.many)
+        else:
+            loading = queryset
+        instance = _load(loading, pk, check, lock)
         save_update(spec, plan, instance, (values, many, customs), request)
         if spec.scoped:
             ensure_visible(queryset, instance.pk)
-        return instance.pk if render is None else render.render(spec.model, instance.pk, scopes)
+        if render is None:
+            return instance.pk
+        if memory is None:
+            return render.render(spec.model, instance.pk, scopes)
+        attach(instance, memory, found, created=False)
+        return memory.reader(instance)
 
-    return await _in_transaction(spec.model, write)
+    return await _written(found, lambda: _in_transaction(spec.model, write, found=found))
 
 
 async def delete_row(

@@ -19,6 +19,7 @@ from ninja.utils import normalize_path, replace_path_param_notation
 
 from ninja_aio.models.fields import pk_type, storable_pk_type
 from ninja_aio.views.auth_resolution import ResolvedAuth
+from ninja_aio.views.rendering import trust
 
 __all__ = ["ViewSetRouter", "json_method_answers", "not_found_route", "pk_converter"]
 
@@ -73,9 +74,19 @@ class ViewSetRouter(Router):
             self.add_route(path, group, view_func, resolved, **options)
 
     def add_route(
-        self, path: str, methods: list[str], view_func: Any, resolved: ResolvedAuth, **kwargs: Any
+        self,
+        path: str,
+        methods: list[str],
+        view_func: Any,
+        resolved: ResolvedAuth,
+        *,
+        trusted: bool = False,
+        **kwargs: Any,
     ) -> None:
-        """Register ``view_func`` (and its slash twin) with the auth ``resolved`` gave."""
+        """Register ``view_func`` (and its slash twin) with the auth ``resolved`` gave.
+
+        ``trusted``: its success answers are rendered unvalidated (``rendering.trust``).
+        """
         for method in methods:
             self.auth_table[(method.upper(), path)] = resolved
         super().add_api_operation(path, methods, view_func, auth=resolved.auth, **kwargs)
@@ -84,6 +95,11 @@ class ViewSetRouter(Router):
             url_name = kwargs.get("url_name")
             kwargs.update(include_in_schema=False, url_name=url_name and f"{url_name}-twin")
             super().add_api_operation(twin, methods, view_func, auth=resolved.auth, **kwargs)
+        if trusted:
+            for view in self.path_operations.values():
+                for operation in view.operations:
+                    if operation.view_func is view_func:
+                        trust(operation)
 
 
 def pk_converter(model: type[models.Model]) -> tuple[str, Any]:

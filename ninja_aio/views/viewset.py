@@ -252,7 +252,8 @@ class APIViewSet(ObjectPermissions, SoftDeletes):
         **options: Any,
     ) -> None:
         """Register a generated view: method, path, status codes and summary from ``_ROUTES``
-        (plus ``errors`` and other ``responses``)."""
+        (plus ``errors`` and other ``responses``); ``options`` go to
+        ``ViewSetRouter.add_route`` (``trusted``: it answers a read plan's output)."""
         method, path, status, route_errors, verb = _ROUTES[operation]
         # 403: a row refused by has_object_permission, or written outside queryset_request
         refused = self.permission.active and operation != "list"
@@ -370,6 +371,7 @@ class APIViewSet(ObjectPermissions, SoftDeletes):
         if listing.selection:
             # with field selection, fields not chosen are left out (not rendered as null)
             extra["exclude_unset"] = True
+        extra["trusted"] = plan.exact
         self._route("list", view, response, *params, **extra)
 
     def _list_options(self) -> ListOptions:
@@ -418,16 +420,19 @@ class APIViewSet(ObjectPermissions, SoftDeletes):
                 return Status(*await create())
             return Status(*await idempotency.run(request, idempotency_key, route, create, response))
 
-        self._route("create", view, plan.schema, *params, errors=(503,) if idempotency else ())
+        errors = (503,) if idempotency else ()
+        self._route("create", view, plan.schema, *params, errors=errors, trusted=plan.exact)
 
-    def _conditional_route(self, operation: str, view: Any, schema: Any, *params: Any) -> None:
+    def _conditional_route(
+        self, operation: str, view: Any, schema: Any, *params: Any, **extra: Any
+    ) -> None:
         """Register a read or write route with its conditional-request headers and statuses."""
         options: dict[str, Any] = {}
         if self._etags is not None:
             write, required = operation != "retrieve", self.require_if_match
             params = (*params, *header_params(write=write, required=required))
             options = route_options(_ROUTES[operation][2], write=write, required=required)
-        self._route(operation, view, schema, *params, **options)
+        self._route(operation, view, schema, *params, **options, **extra)
 
     def _add_retrieve(self) -> None:
         plan = self.spec.detail
@@ -446,7 +451,7 @@ class APIViewSet(ObjectPermissions, SoftDeletes):
             return tags.read_row(obj, if_none_match, response)
 
         id_param = _param("id", self._pk_type, Path(...))
-        self._conditional_route("retrieve", view, plan.schema, id_param)
+        self._conditional_route("retrieve", view, plan.schema, id_param, trusted=plan.exact)
 
     def _add_update(self, operation: str = "update") -> None:
         write = self.spec.replace if operation == "put" else self.spec.update
@@ -475,7 +480,7 @@ class APIViewSet(ObjectPermissions, SoftDeletes):
 
         payload = _param("payload", write.schema, inspect.Parameter.empty)
         id_param = _param("id", self._pk_type, Path(...))
-        self._conditional_route(operation, view, plan.schema, id_param, payload)
+        self._conditional_route(operation, view, plan.schema, id_param, payload, trusted=plan.exact)
 
     def _add_put(self) -> None:
         """PUT: the update route with the replacement payload (``spec.replace``)."""

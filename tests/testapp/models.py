@@ -380,6 +380,7 @@ class Member(models.Model):
 
 
 from tests.testapp.models_cond import *  # noqa: E402, F403
+from tests.testapp.models_fastwrites import *  # noqa: E402, F403
 from tests.testapp.models_perm import *  # noqa: E402, F403
 from tests.testapp.models_query import *  # noqa: E402, F403
 from tests.testapp.models_writes import *  # noqa: E402, F403
