@@ -1,0 +1,316 @@
+"""The generated CRUD routes of a viewset: list, create, retrieve, update (PATCH, PUT)
+and delete, each built once at registration from the viewset's declared options.
+
+``CrudRoutes`` is a mixin of ``APIViewSet`` (``views/viewset.py``): it reads the
+viewset's model, spec, router and options, and registers one route per operation.
+"""
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from ninja import Path, Query, Schema
+from ninja.responses import Status
+
+from ninja_aio.cursor import declared_ordering
+from ninja_aio.filters import filters_schema
+from ninja_aio.models.guards import combine
+from ninja_aio.models.hooks import set_request
+from ninja_aio.models.schemas import unique_name
+from ninja_aio.models.writes import create_row, delete_row, update_row
+from ninja_aio.pagination import make_paginator, paged_schema, paginate
+from ninja_aio.query import ListOptions, ListQuery
+from ninja_aio.views.auth_resolution import resolve_auth
+from ninja_aio.views.conditional import (
+    header_params,
+    route_options,
+    write_condition,
+    write_hooks,
+)
+from ninja_aio.views.idempotency import Idempotency
+from ninja_aio.views.responses import error_responses
+from ninja_aio.views.soft_delete import add_soft_delete_routes
+
+__all__ = ["OPERATIONS", "CrudRoutes"]
+
+OPERATIONS = ("list", "create", "retrieve", "update", "put", "delete")
+#: operation -> (method, path, success status, error statuses, summary verb)
+_ROUTES = {
+    "list": ("GET", "/", 200, (422,), "List"),
+    "create": ("POST", "/", 201, (409, 422), "Create"),
+    "retrieve": ("GET", "{id}", 200, (404, 422), "Retrieve"),
+    "update": ("PATCH", "{id}/", 200, (404, 409, 422), "Update"),
+    "put": ("PUT", "{id}/", 200, (404, 409, 422), "Replace"),
+    "delete": ("DELETE", "{id}/", 204, (404, 409, 422), "Delete"),
+}
+
+
+def _param(name: str, annotation: Any, default: Any) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
+    )
+
+
+def _endpoint(
+    fn: Callable[..., Any], name: str, params: list[inspect.Parameter]
+) -> Callable[..., Any]:
+    """Give a generated view its name and the signature ninja reads its inputs from."""
+    request = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    fn.__signature__ = inspect.Signature([request, *params])  # type: ignore[attr-defined]
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+class CrudRoutes:
+    """Registers the CRUD routes named in ``operations`` (``_add_<operation>``)."""
+
+    def _route(
+        self,
+        operation: str,
+        view: Callable[..., Any],
+        schema: Any,
+        *params: inspect.Parameter,
+        errors: tuple[int, ...] = (),
+        responses: dict[int, Any] | None = None,
+        openapi_extra: dict[str, Any] | None = None,
+        **options: Any,
+    ) -> None:
+        """Register a generated view: method, path, status codes and summary from ``_ROUTES``
+        (plus ``errors`` and other ``responses``); ``options`` go to
+        ``ViewSetRouter.add_route`` (``trusted``: it answers a read plan's output)."""
+        method, path, status, route_errors, verb = _ROUTES[operation]
+        # 403: a row refused by has_object_permission, or written outside queryset_request
+        refused = self.permission.active and operation != "list"
+        refused |= self.spec.scoped and operation in ("create", "update", "put")
+        refusals = (403,) if refused else ()
+        errors = (*route_errors, *errors, *refusals)
+        path = path.format(id=self._id_path)
+        name = f"{self.router.name_prefix}_{operation}"
+        plural = operation == "list"
+        subject = self.model._meta.verbose_name_plural if plural else self.model._meta.verbose_name
+        self.router.add_route(
+            path,
+            [method],
+            _endpoint(view, operation, list(params)),
+            resolve_auth(self, method),
+            response={status: schema, **error_responses(*errors), **(responses or {})},
+            openapi_extra=openapi_extra,
+            operation_id=name,
+            url_name=name,
+            summary=f"{verb} {subject}",
+            **options,
+        )
+
+    @property
+    def _id_path(self) -> str:
+        return f"/{{{self._converter}:id}}"
+
+    # -- CRUD routes ------------------------------------------------------------------
+
+    def _add_list(self) -> None:
+        plan = self.spec.read
+        paginator = None
+        if self.pagination_class is not None:
+            paginator = make_paginator(
+                self.pagination_class, page_size=self.page_size, max_page_size=self.max_page_size
+            )
+        filters = filters_schema(f"{plan.schema.__name__}Filters", self.query_params)
+        params = []
+        if paginator is not None and paginator.Input.model_fields:
+            params.append(_param("pagination", paginator.Input, Query(...)))
+        if filters is not None:
+            params.append(_param("filters", filters, Query(...)))
+        taken = [*(paginator.Input.model_fields if paginator else ()), *self.query_params]
+        listing = ListQuery(
+            self.spec, plan, self._list_options(), where=type(self).__name__, taken=taken
+        )
+        if listing.options is not None:
+            params.append(_param("options", listing.options, Query(...)))
+        if listing.filtering is not None:
+            params.append(_param("filtering", listing.filtering.schema, Query(...)))
+        tags = self._etags
+        scope = f"{self.api.urls_namespace}:{self.mount_path}"
+
+        async def view(
+            request: HttpRequest,
+            pagination: Any = None,
+            filters: Schema | None = None,
+            options: Schema | None = None,
+            filtering: Schema | None = None,
+            if_none_match: str | None = None,
+            response: HttpResponse | None = None,
+        ) -> Any:
+            set_request(request)
+            queryset = await self.get_queryset(request)
+            if filters is not None:
+                values = {k: v for k, v in filters.model_dump().items() if v is not None}
+                queryset = await self.query_params_handler(queryset, values)
+            queryset, read = listing.apply(self._ordered(queryset), options, filtering)
+            queryset = await read.apply(queryset, request)
+            if paginator is None:
+                page, rows = None, [obj async for obj in queryset]
+            else:
+                page = await paginate(paginator, queryset, pagination, request, scope=scope)
+                rows = page.pop(paginator.items_attribute)
+
+            def body() -> Any:
+                items = [read.reader(o) for o in rows]
+                return items if page is None else {**page, paginator.items_attribute: items}
+
+            if tags is None:
+                return body()
+            return tags.read_page(request, page, rows, body, if_none_match, response)
+
+        item = listing.item_schema
+        if paginator is None:
+            response: Any = list[item]
+        else:
+            owner = (type(paginator), item)
+            name = unique_name(f"Paged{item.__name__}", owner, type(paginator).__name__)
+            response = paged_schema(paginator, item, name)
+        extra: dict[str, Any] = {}
+        if tags is not None:
+            params += header_params(write=False, required=False)
+            extra = route_options(200, write=False, required=False)
+        if listing.selection:
+            # with field selection, fields not chosen are left out (not rendered as null)
+            extra["exclude_unset"] = True
+        extra["trusted"] = plan.exact
+        self._route("list", view, response, *params, **extra)
+
+    def _list_options(self) -> ListOptions:
+        return ListOptions(
+            ordering_fields=self.ordering_fields,
+            search_fields=self.search_fields,
+            filter_schema=self.filter_schema,
+            filter_fields=self.filter_fields,
+            field_selection=self.field_selection,
+        )
+
+    def _ordered(self, queryset: models.QuerySet) -> models.QuerySet:
+        default = self.ordering or declared_ordering(self.pagination_class)
+        ordering = list(queryset.query.order_by) or list(default or self.model._meta.ordering or ())
+        if not {"pk", "-pk", self.model._meta.pk.name, f"-{self.model._meta.pk.name}"} & set(
+            map(str, ordering)
+        ):
+            ordering.append("pk")
+        return queryset.order_by(*ordering)
+
+    def _add_create(self) -> None:
+        write = self.spec.create
+        if write is None:
+            return
+        plan = self.spec.read
+        params = [_param("payload", write.schema, inspect.Parameter.empty)]
+        idempotency = Idempotency() if self.idempotency is True else self.idempotency
+        if idempotency:
+            params.append(_param("idempotency_key", str, idempotency.header()))
+            params.append(_param("response", HttpResponse, inspect.Parameter.empty))
+        route = f"{self.api.urls_namespace}:{self.mount_path}:create"
+
+        async def view(
+            request: HttpRequest,
+            payload: Schema,
+            idempotency_key: str | None = None,
+            response: HttpResponse | None = None,
+        ) -> Any:
+            set_request(request)
+
+            async def create() -> tuple[int, Any]:
+                check = self.permission.in_transaction(request, "create")
+                return 201, await create_row(request, self.spec, payload, plan, check=check)
+
+            if not idempotency:
+                return Status(*await create())
+            return Status(*await idempotency.run(request, idempotency_key, route, create, response))
+
+        errors = (503,) if idempotency else ()
+        self._route("create", view, plan.schema, *params, errors=errors, trusted=plan.exact)
+
+    def _conditional_route(
+        self, operation: str, view: Any, schema: Any, *params: Any, **extra: Any
+    ) -> None:
+        """Register a read or write route with its conditional-request headers and statuses."""
+        options: dict[str, Any] = {}
+        if self._etags is not None:
+            write, required = operation != "retrieve", self.require_if_match
+            params = (*params, *header_params(write=write, required=required))
+            options = route_options(_ROUTES[operation][2], write=write, required=required)
+        self._route(operation, view, schema, *params, **options, **extra)
+
+    def _add_retrieve(self) -> None:
+        plan = self.spec.detail
+        tags = self._etags
+
+        async def view(
+            request: HttpRequest,
+            id: Any,
+            if_none_match: str | None = None,
+            response: HttpResponse | None = None,
+        ) -> Any:
+            set_request(request)
+            obj = await self.get_object(request, id)
+            if tags is None:
+                return plan.reader(obj)
+            return tags.read_row(obj, if_none_match, response)
+
+        id_param = _param("id", self._pk_type, Path(...))
+        self._conditional_route("retrieve", view, plan.schema, id_param, trusted=plan.exact)
+
+    def _add_update(self, operation: str = "update") -> None:
+        write = self.spec.replace if operation == "put" else self.spec.update
+        if write is None:
+            return
+        plan = self.spec.read
+
+        async def view(
+            request: HttpRequest,
+            id: Any,
+            payload: Schema,
+            if_match: str | None = None,
+            if_none_match: str | None = None,
+            response: HttpResponse | None = None,
+        ) -> Any:
+            set_request(request)
+            condition = await write_condition(
+                self._etags, request, if_match, if_none_match, required=self.require_if_match
+            )
+            hooks = write_hooks(condition)
+            check = combine(self.write_check(request, operation), hooks.pop("check", None))
+            body = await update_row(
+                request, self.spec, id, payload, plan, plan=write, check=check, **hooks
+            )
+            return body if condition is None else condition.tag_response(response, body)
+
+        payload = _param("payload", write.schema, inspect.Parameter.empty)
+        id_param = _param("id", self._pk_type, Path(...))
+        self._conditional_route(operation, view, plan.schema, id_param, payload, trusted=plan.exact)
+
+    def _add_put(self) -> None:
+        """PUT: the update route with the replacement payload (``spec.replace``)."""
+        self._add_update("put")
+
+    def _add_delete(self) -> None:
+        if self.soft is not None:
+            add_soft_delete_routes(self)
+            return
+
+        async def view(
+            request: HttpRequest,
+            id: Any,
+            if_match: str | None = None,
+            if_none_match: str | None = None,
+            response: HttpResponse | None = None,
+        ) -> Any:
+            set_request(request)
+            condition = await write_condition(
+                self._etags, request, if_match, if_none_match, required=self.require_if_match
+            )
+            hooks = write_hooks(condition)
+            check = combine(self.write_check(request, "delete"), hooks.pop("check", None))
+            await delete_row(request, self.spec, id, check=check, **hooks)
+            return Status(204, None)
+
+        self._conditional_route("delete", view, None, _param("id", self._pk_type, Path(...)))
