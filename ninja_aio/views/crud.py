@@ -24,6 +24,7 @@ from ninja_aio.pagination import make_paginator, paged_schema, paginate
 from ninja_aio.query import ListOptions, ListQuery
 from ninja_aio.views.auth_resolution import resolve_auth
 from ninja_aio.views.conditional import (
+    WriteCondition,
     header_params,
     route_options,
     write_condition,
@@ -240,6 +241,22 @@ class CrudRoutes:
             options = route_options(_ROUTES[operation][2], write=write, required=required)
         self._route(operation, view, schema, *params, **options, **extra)
 
+    async def _guards(
+        self,
+        request: HttpRequest,
+        operation: str,
+        if_match: str | None,
+        if_none_match: str | None,
+    ) -> tuple[WriteCondition | None, dict[str, Any]]:
+        """A one-row write's preconditions, and the ``check`` / ``lock`` keywords of its
+        write: soft delete and ``has_object_permission`` first, then ``If-Match``."""
+        condition = await write_condition(
+            self._etags, request, if_match, if_none_match, required=self.require_if_match
+        )
+        guards = write_hooks(condition)
+        guards["check"] = combine(self.write_check(request, operation), guards.pop("check", None))
+        return condition, guards
+
     def _add_retrieve(self) -> None:
         plan = self.spec.detail
         tags = self._etags
@@ -274,14 +291,8 @@ class CrudRoutes:
             response: HttpResponse | None = None,
         ) -> Any:
             set_request(request)
-            condition = await write_condition(
-                self._etags, request, if_match, if_none_match, required=self.require_if_match
-            )
-            hooks = write_hooks(condition)
-            check = combine(self.write_check(request, operation), hooks.pop("check", None))
-            body = await update_row(
-                request, self.spec, id, payload, plan, plan=write, check=check, **hooks
-            )
+            condition, guards = await self._guards(request, operation, if_match, if_none_match)
+            body = await update_row(request, self.spec, id, payload, plan, plan=write, **guards)
             return body if condition is None else condition.tag_response(response, body)
 
         payload = _param("payload", write.schema, inspect.Parameter.empty)
@@ -305,12 +316,8 @@ class CrudRoutes:
             response: HttpResponse | None = None,
         ) -> Any:
             set_request(request)
-            condition = await write_condition(
-                self._etags, request, if_match, if_none_match, required=self.require_if_match
-            )
-            hooks = write_hooks(condition)
-            check = combine(self.write_check(request, "delete"), hooks.pop("check", None))
-            await delete_row(request, self.spec, id, check=check, **hooks)
+            _, guards = await self._guards(request, "delete", if_match, if_none_match)
+            await delete_row(request, self.spec, id, **guards)
             return Status(204, None)
 
         self._conditional_route("delete", view, None, _param("id", self._pk_type, Path(...)))
