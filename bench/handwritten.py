@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 from asgiref.sync import sync_to_async
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import aget_object_or_404
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -31,6 +31,9 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.renderers import BaseRenderer
 from ninja.security import HttpBearer
+
+#: What the query route may order by.
+QUERY_ORDERING = ("title", "created_at")
 
 
 class ORJSONRenderer(BaseRenderer):
@@ -235,6 +238,29 @@ def build_api(
         keys = await sync_to_async(write)()
         by_key = {a.pk: a async for a in articles().filter(pk__in=keys)}
         return 201, [by_key[key] for key in keys]
+
+    @api.get("/article-query/", response=list[ArticleOut])
+    @paginate(PageNumberPagination, page_size=page_size)
+    async def article_query(
+        request,
+        search: str | None = None,
+        ordering: str | None = None,
+        is_published: bool | None = None,
+    ):
+        """Search (each term in the title, the author's name or a tag's name; tags through
+        ``EXISTS``, so no row repeats), a listed ordering (else a 422), a filter."""
+        rows = articles()
+        if is_published is not None:
+            rows = rows.filter(is_published=is_published)
+        for term in (search or "").split():
+            tagged = Article.objects.filter(pk=OuterRef("pk"), tags__name__icontains=term)
+            rows = rows.filter(
+                Q(title__icontains=term) | Q(author__name__icontains=term) | Q(Exists(tagged))
+            )
+        terms = [t for t in (ordering or "").split(",") if t]
+        if any(t.removeprefix("-") not in QUERY_ORDERING for t in terms):
+            raise HttpError(422, "unknown ordering field")
+        return rows.order_by(*(terms or ["-created_at"]), "pk")
 
     @api.get("/whoami", auth=bearer)
     async def whoami(request):

@@ -18,7 +18,8 @@ def models() -> tuple:
 
 
 def build(sizes: Any, jwk: dict, issuer: str, audience: str):
-    """List / retrieve / create / patch / delete / bulk create, and ``GET /whoami``."""
+    """List / retrieve / create / patch / delete / bulk create, a list with search,
+    ordering and a filter (``/article-query/``), and ``GET /whoami``."""
     from joserfc.jwk import RSAKey
 
     from demo.models import Article
@@ -41,6 +42,18 @@ def build(sizes: Any, jwk: dict, issuer: str, audience: str):
         bulk_max_items = sizes.bulk
 
     ArticleViewSet(api=api).add_views_to_route()
+
+    class ArticleQueryViewSet(APIViewSet):
+        model = Article
+        api_route_path = "article-query"
+        operations = ("list",)
+        page_size = sizes.page_size
+        max_page_size = sizes.page_size
+        search_fields = ["title", "author__name", "tags__name"]
+        ordering_fields = ["title", "created_at"]
+        filter_fields = {"is_published": "exact"}
+
+    ArticleQueryViewSet(api=api).add_views_to_route()
 
     @api.get("/whoami", auth=Bearer())
     async def whoami(request):

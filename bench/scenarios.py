@@ -51,7 +51,8 @@ TINY = Sizes(articles=12, authors=3, tags=5, page_size=5, bulk=4)
 class Scenario:
     """One kind of request, the same for every implementation.
 
-    ``path`` may hold ``{id}`` (an article: ``rows`` says which) and ``{page}``; ``body``
+    ``path`` may hold ``{id}`` (an article: ``rows`` says which), ``{page}`` and ``{query}``
+    (request ``i`` takes ``queries[i % len(queries)]``); ``body``
     builds request ``i``'s JSON body from the sizes. ``rows`` is ``"seeded"`` (cycle over
     the seeded articles) or ``"fresh"`` (each request consumes an article created for the
     round, outside the timer: deletes). ``weight`` scales the requests per round (a bulk
@@ -68,6 +69,7 @@ class Scenario:
     auth: bool = False
     weight: float = 1.0
     impls: tuple[str, ...] | None = None
+    queries: tuple[str, ...] = ()
 
     def request(
         self, i: int, keys: list[int], sizes: Sizes, path: str | None = None
@@ -75,7 +77,9 @@ class Scenario:
         """Request ``i`` of a round: method, path (``path`` overrides the template) and JSON
         body (or ``None``)."""
         path = (path or self.path).format(
-            id=keys[i % len(keys)] if keys else 0, page=i % sizes.pages + 1
+            id=keys[i % len(keys)] if keys else 0,
+            page=i % sizes.pages + 1,
+            query=self.queries[i % len(self.queries)] if self.queries else "",
         )
         return self.method, path, self.body(i, sizes) if self.body else None
 
@@ -107,6 +111,22 @@ def _bulk(i: int, sizes: Sizes) -> list[dict[str, Any]]:
     return [_new_tagged(i * sizes.bulk + j, sizes) for j in range(sizes.bulk)]
 
 
+#: The query scenario's requests: search terms (title, author name, tag names), ordering,
+#: the ``is_published`` filter and a page; each page exists even on the ``--tiny`` table.
+QUERIES = tuple(
+    f"search={search}&ordering={ordering}&is_published={published}&page={page}"
+    for search, ordering, published, page in [
+        ("article", "-title", "true", 1),
+        ("article", "-title", "false", 2),
+        ("tag-3", "created_at", "false", 1),
+        ("author+2", "title", "false", 1),
+        ("article+1", "-created_at", "true", 1),
+        ("tag-2+author", "-title,created_at", "false", 1),
+        ("1", "title", "true", 1),
+        ("tag-1", "-created_at", "false", 1),
+    ]
+)
+
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "list",
@@ -116,6 +136,15 @@ SCENARIOS: tuple[Scenario, ...] = (
         weight=0.3,
     ),
     Scenario("retrieve", "retrieve (nested author + tags)", "GET", "/api/article/{id}"),
+    Scenario(
+        "query",
+        "list page: search + ordering + filter",
+        "GET",
+        "/api/article-query/?{query}",
+        weight=0.3,
+        impls=("ours", "hand"),
+        queries=QUERIES,
+    ),
     Scenario("create", "create (FK)", "POST", "/api/article/", 201, _new_article),
     Scenario("patch", "patch two fields", "PATCH", "/api/article/{id}/", 200, _patch),
     Scenario(

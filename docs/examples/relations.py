@@ -20,6 +20,10 @@ class ArticleViewSet(APIViewSet):
     patch_auth = [EditorAuth()]  # editors update articles, and add / remove their tags
     relations = ["tags", "comments"]  # GET and POST /article/{id}/tags/ and .../comments/
     relation_auth = {"comments": [JWTAuth()]}  # comments: any signed-in user, both routes
+    relation_options = {  # list options of the GET routes, as on a list
+        "tags": {"search_fields": ["name"], "ordering_fields": ["name"]},
+        "comments": {"filter_fields": {"text": "icontains"}, "field_selection": True},
+    }
     page_size = 10  # relation lists page like the article list
     bulk_max_items = 20  # at most 20 ids per change: more is a 413
 

@@ -8,7 +8,7 @@ in order: filters, search, ordering, field selection (pagination comes after).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Annotated, Any
 
 from django.db import models
@@ -35,6 +35,18 @@ class ListOptions:
     filter_schema: type[FilterSchema] | None = None
     filter_fields: Mapping[str, str] | Sequence[str] = ()
     field_selection: bool = False
+
+    @classmethod
+    def from_mapping(cls, entry: Any, where: str) -> ListOptions:
+        """Options declared as a dict (a relation's ``relation_options`` entry): one that is
+        not a mapping, or holds a key that is not an option, is a ``ConfigError``."""
+        if not isinstance(entry, Mapping):
+            raise ConfigError(f"{where} must be a dict of list options")
+        keys = [f.name for f in fields(cls)]
+        unknown = sorted(set(entry) - set(keys))
+        if unknown:
+            raise ConfigError(f"{where}: unknown options {unknown}; allowed: {', '.join(keys)}")
+        return cls(**entry)
 
 
 class ListQuery:

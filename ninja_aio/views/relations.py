@@ -11,12 +11,17 @@ The parent row is loaded through the viewset's ``get_object`` (its scope, and wh
 checks it makes), so a parent the caller cannot see is a 404. Auth: ``relation_auth``
 for the relation when declared (``None``: public), else the viewset's auth of ``GET``
 for reading and of ``PATCH`` for changing (``auth_resolution.resolve_auth``).
+
+``relation_options = {"tags": {"search_fields": [...], ...}}`` gives a relation's ``GET``
+the list options of ``ninja_aio/query/`` (the keys of ``ListOptions``), checked like a
+list's against the related read schema: ``?search=``, ``?ordering=``, filters, ``?fields=``.
 """
 
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -34,6 +39,7 @@ from ninja_aio.models.schemas import ReadPlan, build_read, unique_name
 from ninja_aio.models.spec import spec_for
 from ninja_aio.models.writes import _in_transaction
 from ninja_aio.pagination import make_paginator, paged_schema, paginate
+from ninja_aio.query import ListOptions, ListQuery
 from ninja_aio.views.auth_resolution import ResolvedAuth, resolve_auth
 from ninja_aio.views.responses import ErrorBody, ValidationErrorBody
 
@@ -68,6 +74,8 @@ class Relation:
     model: type[models.Model]
     #: The foreign key of a reverse relation (``Article.author`` for ``author.articles``).
     reverse_fk: models.ForeignKey | None
+    #: The ``GET`` route's list options (``relation_options``), if any.
+    options: ListOptions | None = None
 
     @property
     def removable(self) -> bool:
@@ -119,7 +127,24 @@ def relations_of(viewset: Any) -> dict[str, Relation]:
     stray = set(viewset.relation_auth or {}) - set(result)
     if stray:
         raise ConfigError(f"{owner}: relation_auth names undeclared relations {sorted(stray)}")
+    for name, options in _declared_options(viewset, owner, result).items():
+        result[name] = replace(result[name], options=options)
     return result
+
+
+def _declared_options(viewset: Any, owner: str, relations: Mapping[str, Relation]) -> dict:
+    """``relation_options`` as ``ListOptions`` by relation (an undeclared relation, an
+    entry that is not a dict, an unknown key: a ``ConfigError``)."""
+    declared = viewset.relation_options or {}
+    if not isinstance(declared, Mapping):
+        raise ConfigError(f"{owner}: relation_options maps relation names to their options")
+    stray = set(declared) - set(relations)
+    if stray:
+        raise ConfigError(f"{owner}: relation_options names undeclared relations {sorted(stray)}")
+    return {
+        name: ListOptions.from_mapping(entry, f"{owner}: relation_options[{name!r}]")
+        for name, entry in declared.items()
+    }
 
 
 async def _scope(request: HttpRequest, model: type[models.Model]) -> models.QuerySet:
@@ -230,34 +255,48 @@ class _Routes:
             )
         params = [self._id()]
         if paginator is not None and paginator.Input.model_fields:
-            params.append(
-                inspect.Parameter(
-                    "pagination",
-                    inspect.Parameter.KEYWORD_ONLY,
-                    annotation=paginator.Input,
-                    default=Query(...),
-                )
-            )
+            params.append(self._query("pagination", paginator.Input))
+        listing = self._listing(paginator)
+        if listing is not None and listing.options is not None:
+            params.append(self._query("options", listing.options))
+        if listing is not None and listing.filtering is not None:
+            params.append(self._query("filtering", listing.filtering.schema))
+        scope = f"{viewset.api.urls_namespace}:{viewset.mount_path}:{relation.name}"
 
-        async def view(request: HttpRequest, id: Any, pagination: Any = None) -> Any:
+        async def view(
+            request: HttpRequest,
+            id: Any,
+            pagination: Any = None,
+            options: Schema | None = None,
+            filtering: Schema | None = None,
+        ) -> Any:
             set_request(request)
             parent = await viewset.get_object(request, id)
             queryset = await self.related(request, parent)
             queryset = await viewset.relation_queryset(request, relation.name, queryset)
-            queryset = await plan.apply(_ordered(queryset), request)
+            queryset, read = _ordered(queryset), plan
+            if listing is not None:
+                queryset, read = listing.apply(queryset, options, filtering)
+            queryset = await read.apply(queryset, request)
             if paginator is None:
-                return [plan.reader(obj) async for obj in queryset]
-            page = await paginate(paginator, queryset, pagination, request)
+                return [read.reader(obj) async for obj in queryset]
+            # a cursor is valid only on the relation of the parent row it was issued for
+            page = await paginate(
+                paginator, queryset, pagination, request, scope=f"{scope}:{parent.pk}"
+            )
             attr = paginator.items_attribute
-            page[attr] = [plan.reader(obj) for obj in page[attr]]
+            page[attr] = [read.reader(obj) for obj in page[attr]]
             return page
 
+        item = listing.item_schema if listing is not None else plan.schema
         if paginator is None:
-            response: Any = list[plan.schema]
+            response: Any = list[item]
         else:
-            owner = (type(paginator), plan.schema)
-            name = unique_name(f"Paged{plan.schema.__name__}", owner, type(paginator).__name__)
-            response = paged_schema(paginator, plan.schema, name)
+            owner = (type(paginator), item)
+            name = unique_name(f"Paged{item.__name__}", owner, type(paginator).__name__)
+            response = paged_schema(paginator, item, name)
+        # with field selection, fields not chosen are left out (not rendered as null)
+        extra = {"exclude_unset": True} if listing is not None and listing.selection else {}
         self._register(
             "GET",
             view,
@@ -265,12 +304,35 @@ class _Routes:
             response={200: response, 404: ErrorBody, 422: ValidationErrorBody, **self._refusal},
             operation_id=f"{self.name}_list",
             summary=f"List the {self.subject}",
+            **extra,
         )
 
     @property
     def _refusal(self) -> dict[int, Any]:
         """The 403 of a parent row ``has_object_permission`` refuses, when the viewset has one."""
         return {403: ErrorBody} if self.viewset.permission.active else {}
+
+    @staticmethod
+    def _query(name: str, schema: Any) -> inspect.Parameter:
+        return inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY, annotation=schema, default=Query(...)
+        )
+
+    def _listing(self, paginator: Any) -> ListQuery | None:
+        """The relation's list options, checked against the related read schema (a field
+        it hides is refused), or ``None`` when none are declared."""
+        options = self.relation.options
+        if options is None:
+            return None
+        where = f"{type(self.viewset).__name__}.relation_options[{self.relation.name!r}]"
+        spec = spec_for(self.relation.model)
+        if spec is None:
+            raise ConfigError(
+                f"{where}: {self.relation.model.__name__} has no serializer: its rows are "
+                "served as keys only, with no field to search, order or filter on"
+            )
+        taken = ["id", *(paginator.Input.model_fields if paginator else ())]
+        return ListQuery(spec, self.plan, options, where=where, taken=taken)
 
     def _schemas(self) -> tuple[type[Schema], type[Schema]]:
         model, key = self.viewset.model, self.relation.key_type

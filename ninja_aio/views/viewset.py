@@ -64,6 +64,9 @@ class APIViewSet(CrudRoutes, ObjectPermissions, SoftDeletes):
     relations: ClassVar[tuple[str, ...] | list[str]] = ()
     #: Auth of a relation's routes, by name (``None``: public); unset: the viewset's.
     relation_auth: ClassVar[dict[str, Any]] = {}
+    #: List options of a relation's ``GET``, by name: ``ListOptions`` keys
+    #: (``search_fields``, ``ordering_fields``, ``filter_fields``...; ``ninja_aio/query/``).
+    relation_options: ClassVar[dict[str, dict[str, Any]]] = {}
 
     pagination_class: ClassVar[type[PaginationBase] | PaginationBase | None] = PageNumberPagination
     page_size: ClassVar[int | None] = 20

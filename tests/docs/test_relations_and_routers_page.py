@@ -35,6 +35,12 @@ async def test_relation_routes_as_the_page_shows(user):
         "items": [{"id": python.pk, "name": "python"}, {"id": django.pk, "name": "django"}],
         "count": 2,
     }
+    # relation_options: ?search= and ?ordering= on tags, the list's 422 for the rest
+    listing = await client.get(path, query_params={"ordering": "-name"})
+    assert [t["name"] for t in listing.json()["items"]] == ["python", "django"]
+    listing = await client.get(path, query_params={"search": "dja"})
+    assert listing.json() == {"items": [{"id": django.pk, "name": "django"}], "count": 1}
+    assert (await client.get(path, query_params={"ordering": "id"})).status_code == 422
     response = await client.post(path, json={"add": list(range(21))}, headers=editor)
     assert response.status_code == 413
     response = await client.post(path, json={"add": [1], "tags": [2]}, headers=editor)
@@ -45,6 +51,9 @@ async def test_relation_routes_as_the_page_shows(user):
     assert (await client.get(comments)).status_code == 401
     listing = await client.get(comments, headers=reader)
     assert [c["text"] for c in listing.json()["items"]] == ["new", "old"]
+    query = {"text": "OL", "fields": "text"}  # a filter_fields filter and field selection
+    listing = await client.get(comments, query_params=query, headers=reader)
+    assert listing.json() == {"items": [{"text": "old"}], "count": 1}
     response = await client.post(comments, json={"remove": [old.pk]}, headers=reader)
     (refused,) = response.json()["refused"]
     assert refused["id"] == old.pk and "cannot be empty" in refused["reason"]
