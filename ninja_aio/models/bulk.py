@@ -383,7 +383,9 @@ async def bulk_update(
         return await _one_by_one(
             items,
             200,
-            lambda item: update_row(request, spec, item.id, item.payload, check=check),
+            lambda item: update_row(
+                request, spec, item.id, item.payload, check=check, lock=check is not None
+            ),
         )
     _prepare(plan, items)
     await _check(request, plan, items)
@@ -424,7 +426,9 @@ async def bulk_delete(
                 items, 204, lambda item: soft_delete_row(request, spec, item.id, soft, check=check)
             )
         return await _one_by_one(
-            items, 204, lambda item: delete_row(request, spec, item.id, check=check)
+            items,
+            204,
+            lambda item: delete_row(request, spec, item.id, check=check, lock=check is not None),
         )
     queryset = await spec.queryset(request)
 

@@ -138,12 +138,11 @@ def _check_key(model: type[models.Model], pk: Any) -> None:
 
 
 def _load(queryset: models.QuerySet, pk: Any, check: Check | None, lock: bool) -> models.Model:
-    """The row a write changes, in its transaction: locked (when asked, or when a check must
+    """The row a write changes, in its transaction: locked when asked (a check that must
     approve it: the row cannot change between the check and the write), then ``check``-ed.
 
     A scope PostgreSQL cannot lock through (``DISTINCT``, a union) locks the row by key first.
     """
-    lock = lock or check is not None
     if lock and (queryset.query.distinct or queryset.query.combinator):
         manager = queryset.model._default_manager
         list(manager.select_for_update().filter(pk=pk).values_list("pk"))
@@ -378,8 +377,8 @@ async def update_row(
     Only the fields sent, the fields hooks changed and ``auto_now`` fields are written
     (``update_fields``), so concurrent updates of different fields do not overwrite
     each other. ``plan`` defaults to the update one; PUT's (``replaces``) writes every field.
-    ``check`` sees the row right after it is loaded in the transaction, locked when there
-    is a check or ``lock`` (``select_for_update``); raising there rolls the write back. The
+    ``check`` sees the row right after it is loaded in the transaction, locked first when
+    ``lock`` (``select_for_update``); raising there rolls the write back. The
     row saved must still be visible through ``queryset_request`` (else 403).
     """
     plan = plan or spec.update

@@ -254,7 +254,10 @@ class CrudRoutes:
             self._etags, request, if_match, if_none_match, required=self.require_if_match
         )
         guards = write_hooks(condition)
-        guards["check"] = combine(self.write_check(request, operation), guards.pop("check", None))
+        own = self.write_check(request, operation)
+        guards["check"] = combine(own, guards.pop("check", None))
+        # A precondition or a permission decides on the row: lock it while it does.
+        guards["lock"] = guards.get("lock", False) or own is not None
         return condition, guards
 
     def _add_retrieve(self) -> None:

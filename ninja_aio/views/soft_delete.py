@@ -68,7 +68,7 @@ def add_soft_delete_routes(viewset: Any) -> None:
         set_request(request)
         if hard:
             check = viewset.write_check(request, "hard_delete", deleted=True)
-            await delete_row(request, spec, id, check=check)
+            await delete_row(request, spec, id, check=check, lock=check is not None)
         else:
             check = viewset.write_check(request, "delete")
             await soft_delete_row(request, spec, id, soft, check=check)
