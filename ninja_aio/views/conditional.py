@@ -180,8 +180,10 @@ class ETags:
         response: HttpResponse,
     ) -> Any:
         """A list's answer: ``meta`` is the page without its items, ``rows`` its model
-        rows and ``body()`` renders it. Versioned tags decide a 304 before rendering."""
-        if self.version_field is not None:
+        rows and ``body()`` renders it. Versioned tags decide a 304 before rendering,
+        unless the rows leave the version out (``?fields=`` narrowed them): reading it
+        would be a query per row, so the rendered page is tagged instead."""
+        if self.version_field is not None and not self._unversioned(rows):
             tag = self.of_page(request, meta, rows)
             unchanged = self.not_modified(tag, if_none_match)
             if unchanged is not None:
@@ -195,6 +197,11 @@ class ETags:
                 return unchanged
         response["ETag"] = tag
         return data
+
+    def _unversioned(self, rows: list[Any]) -> bool:
+        """Whether the page's rows were loaded without the version field (rows of one
+        queryset defer the same fields)."""
+        return bool(rows) and self.version_field in rows[0].get_deferred_fields()
 
     def not_modified(self, tag: str, if_none_match: str | None) -> HttpResponse | None:
         """A 304 (carrying the tag) when ``If-None-Match`` matches ``tag``."""
