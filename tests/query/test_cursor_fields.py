@@ -2,9 +2,11 @@
 ETag must not be read from columns the narrowed query left out (that was a sync query
 per row inside the async view: a 500)."""
 
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core import signing
 from ninja.testing import TestAsyncClient
 
 from tests.query.apis_cursor import api
@@ -75,3 +77,20 @@ async def test_narrowed_cursor_page_query_count_is_constant(client, world, count
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+async def test_a_cursor_page_keeps_its_links_and_tag_as_the_clock_moves(client, world, monkeypatch):
+    """Cursors used to carry the time they were signed: a page's ``next`` link, and the
+    tag hashed from the page, changed every second, so ``If-None-Match`` rarely matched."""
+    params = {"search": "a", "ordering": "title", "fields": "id,title"}
+    first = await client.get("/post/", query_params=params, headers=world.headers)
+    assert first.json()["next"] is not None
+    later = signing.b62_encode(int(time.time()) + 3600)  # the signing clock, an hour on
+    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda self: later)
+    again = await client.get("/post/", query_params=params, headers=world.headers)
+    assert again.json()["next"] == first.json()["next"]
+    assert again["ETag"] == first["ETag"]
+    response = await client.get(
+        "/post/", query_params=params, headers=world.headers | {"If-None-Match": first["ETag"]}
+    )
+    assert response.status_code == 304
