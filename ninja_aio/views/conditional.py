@@ -292,10 +292,15 @@ def header_params(*, write: bool, required: bool) -> list[inspect.Parameter]:
 
 def route_options(status: int, *, write: bool, required: bool) -> dict[str, Any]:
     """A route's conditional statuses and its ``ETag`` response header, for OpenAPI:
-    reads add 304; writes add 400 (malformed header), 412 and, when required, 428."""
+    reads add 304 and 400 (malformed ``If-None-Match``); writes add 400, 412 and, when
+    required, 428."""
     etag = {"headers": {"ETag": _ETAG_HEADER}}
     if not write:
-        return {"responses": {304: None}, "openapi_extra": {"responses": {status: etag}}}
+        return {
+            "responses": {304: None},
+            "errors": (400,),
+            "openapi_extra": {"responses": {status: etag}},
+        }
     extra = {"responses": {status: etag}} if status != 204 else None
     return {"errors": (400, 412, 428) if required else (400, 412), "openapi_extra": extra}
 
