@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,7 +140,7 @@ class CursorPagination(NinjaCursorPagination):
             if len(encoded_param) > MAX_CURSOR_LENGTH:
                 raise _invalid()
             try:
-                data = signing.loads(encoded_param, salt=SALT)
+                data = signing.Signer(salt=SALT).unsign_object(encoded_param)
             except signing.BadSignature:
                 raise _invalid() from None
             if not (
@@ -153,7 +153,10 @@ class CursorPagination(NinjaCursorPagination):
             return cls(v=tuple(data["v"]), r=data["r"], k=data["k"])
 
         def encode_as_param(self) -> str:
-            return signing.dumps({"v": self.v, "r": self.r, "k": self.k}, salt=SALT, compress=True)
+            # No timestamp (``signing.dumps`` adds one): the same position is the same
+            # cursor at any time, so a page's links, and the ETag hashed from them, hold.
+            data = {"v": self.v, "r": self.r, "k": self.k}
+            return signing.Signer(salt=SALT).sign_object(data, compress=True)
 
     def __init__(
         self,
@@ -177,6 +180,7 @@ class CursorPagination(NinjaCursorPagination):
         """The queryset's ordering (else the declared one, else the model's) as columns,
         the primary key last."""
         model = queryset.model
+        deferred = _deferred(queryset)
         terms: Iterable[Any] = queryset.query.order_by or (
             self.declared_ordering or model._meta.ordering or ()
         )
@@ -191,11 +195,11 @@ class CursorPagination(NinjaCursorPagination):
                 path = "pk"
             if path in {c.path for c in columns}:
                 continue
-            columns.append(_column(model, path, descending, field, len(columns)))
+            columns.append(_column(path, descending, field, len(columns), deferred))
             if path == "pk":
                 break  # the key is unique: later terms never decide the order
         if not columns or columns[-1].path != "pk":
-            columns.append(_column(model, "pk", False, model._meta.pk, len(columns)))
+            columns.append(_column("pk", False, model._meta.pk, len(columns), deferred))
         return columns
 
     # -- pages --------------------------------------------------------------------------
@@ -295,17 +299,30 @@ def _term(term: Any) -> tuple[str, bool]:
     raise ImproperlyConfigured(f"cursor pagination needs orderings by field names, not {term!r}")
 
 
+def _deferred(queryset: QuerySet) -> Callable[[models.Field], bool]:
+    """Whether the queryset leaves a field out of its rows (``only()`` / ``defer()``):
+    reading it from a row would be one more query, and a sync one."""
+    names, defer = queryset.query.deferred_loading
+    if defer:
+        return lambda field: bool({field.name, field.attname} & names)
+    return lambda field: (
+        bool(names) and not field.primary_key and not {field.name, field.attname} & names
+    )
+
+
 def _column(
-    model: type[models.Model], path: str, descending: bool, field: Any, index: int
+    path: str, descending: bool, field: Any, index: int, deferred: Callable[[models.Field], bool]
 ) -> Column:
-    local = LOOKUP_SEP not in path and field is not None
+    """A column read from its field's attribute when the row loads it, else from an alias
+    the page's query selects (``_cursor_<index>``)."""
+    local = LOOKUP_SEP not in path and field is not None and not deferred(field)
     if path == "pk":
         attribute = "pk"
     elif local:
         attribute = field.attname
     else:
         attribute = f"_cursor_{index}"
-    nullable = field is None or not local or bool(field.null)
+    nullable = field is None or LOOKUP_SEP in path or bool(field.null)
     return Column(path, descending, attribute, field, nullable)
 
 

@@ -97,6 +97,14 @@ def weak_match(current: str, tags: tuple[str, ...]) -> bool:
     return tags == ANY or _opaque(current) in {_opaque(t) for t in tags}
 
 
+def _shape(plan: ReadPlan) -> bytes:
+    """A schema's field names and types, the same in every worker process (no object
+    addresses: a validator's repr has one)."""
+    fields = plan.schema.model_fields
+    shape = repr(sorted((n, repr(f.annotation)) for n, f in fields.items()))
+    return _ADDRESS.sub("", shape).encode()
+
+
 def _digest(*parts: bytes) -> str:
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
@@ -121,6 +129,9 @@ class ETags:
     read: ReadPlan
     version_field: str | None = None
     salt: bytes = field(default=b"")
+    #: The salt of versioned list tags: the list's (read) schema too, which a page's
+    #: versions do not reflect.
+    page_salt: bytes = field(default=b"")
 
     @classmethod
     def build(
@@ -132,11 +143,9 @@ class ETags:
                 raise ConfigError(f"etag_field {version!r} is not a field of {model.__name__}")
             version = model._meta.get_field(version).attname
         # The schema is part of every tag: a deployment changing it invalidates old tags.
-        # Same in every worker process: no object addresses (a validator's repr has one).
-        fields = detail.schema.model_fields
-        shape = _ADDRESS.sub("", repr(sorted((n, repr(f.annotation)) for n, f in fields.items())))
-        shape = shape.encode()
-        return cls(model, detail, read, version, hashlib.blake2b(shape, digest_size=8).digest())
+        salt = hashlib.blake2b(_shape(detail), digest_size=8).digest()
+        page_salt = hashlib.blake2b(_shape(detail) + _shape(read), digest_size=8).digest()
+        return cls(model, detail, read, version, salt, page_salt)
 
     def of_data(self, data: Any) -> str:
         """The tag of rendered data (a row's or a page's)."""
@@ -158,7 +167,7 @@ class ETags:
         if self.version_field is None or items is None:
             return self.of_data(page)
         versions = [(o.pk, getattr(o, self.version_field)) for o in items]
-        return _digest(self.salt, request.get_full_path().encode(), _bytes([page, versions]))
+        return _digest(self.page_salt, request.get_full_path().encode(), _bytes([page, versions]))
 
     def read_row(self, obj: models.Model, if_none_match: str | None, response: HttpResponse) -> Any:
         """A retrieve's answer: 304 when the client's tag matches, else the detail data
@@ -180,8 +189,10 @@ class ETags:
         response: HttpResponse,
     ) -> Any:
         """A list's answer: ``meta`` is the page without its items, ``rows`` its model
-        rows and ``body()`` renders it. Versioned tags decide a 304 before rendering."""
-        if self.version_field is not None:
+        rows and ``body()`` renders it. Versioned tags decide a 304 before rendering,
+        unless the rows leave the version out (``?fields=`` narrowed them): reading it
+        would be a query per row, so the rendered page is tagged instead."""
+        if self.version_field is not None and not self._unversioned(rows):
             tag = self.of_page(request, meta, rows)
             unchanged = self.not_modified(tag, if_none_match)
             if unchanged is not None:
@@ -195,6 +206,11 @@ class ETags:
                 return unchanged
         response["ETag"] = tag
         return data
+
+    def _unversioned(self, rows: list[Any]) -> bool:
+        """Whether the page's rows were loaded without the version field (rows of one
+        queryset defer the same fields)."""
+        return bool(rows) and self.version_field in rows[0].get_deferred_fields()
 
     def not_modified(self, tag: str, if_none_match: str | None) -> HttpResponse | None:
         """A 304 (carrying the tag) when ``If-None-Match`` matches ``tag``."""
@@ -285,10 +301,15 @@ def header_params(*, write: bool, required: bool) -> list[inspect.Parameter]:
 
 def route_options(status: int, *, write: bool, required: bool) -> dict[str, Any]:
     """A route's conditional statuses and its ``ETag`` response header, for OpenAPI:
-    reads add 304; writes add 400 (malformed header), 412 and, when required, 428."""
+    reads add 304 and 400 (malformed ``If-None-Match``); writes add 400, 412 and, when
+    required, 428."""
     etag = {"headers": {"ETag": _ETAG_HEADER}}
     if not write:
-        return {"responses": {304: None}, "openapi_extra": {"responses": {status: etag}}}
+        return {
+            "responses": {304: None},
+            "errors": (400,),
+            "openapi_extra": {"responses": {status: etag}},
+        }
     extra = {"responses": {status: etag}} if status != 204 else None
     return {"errors": (400, 412, 428) if required else (400, 412), "openapi_extra": extra}
 
