@@ -247,14 +247,17 @@ class CrudRoutes:
         operation: str,
         if_match: str | None,
         if_none_match: str | None,
+        *,
+        deleted: bool = False,
     ) -> tuple[WriteCondition | None, dict[str, Any]]:
         """A one-row write's preconditions, and the ``check`` / ``lock`` keywords of its
-        write: soft delete and ``has_object_permission`` first, then ``If-Match``."""
+        write: soft delete (``deleted``: marked rows allowed) and ``has_object_permission``
+        first, then ``If-Match``. The soft-delete routes use it too."""
         condition = await write_condition(
             self._etags, request, if_match, if_none_match, required=self.require_if_match
         )
         guards = write_hooks(condition)
-        own = self.write_check(request, operation)
+        own = self.write_check(request, operation, deleted=deleted)
         guards["check"] = combine(own, guards.pop("check", None))
         # A precondition or a permission decides on the row: lock it while it does.
         guards["lock"] = guards.get("lock", False) or own is not None

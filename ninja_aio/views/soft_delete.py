@@ -3,8 +3,11 @@
 ``DELETE /{id}/`` marks the row (its ``on_delete`` hooks still run), ``DELETE /{id}/?hard=true``
 removes it for real (a marked row too), ``POST /{id}/restore/`` brings it back. All three
 have ``delete_auth`` and run ``has_object_permission`` (``"delete"``, ``"hard_delete"``,
-``"restore"``). Hiding marked rows from lists, retrieve, updates and bulk items is the
-viewset's ``get_queryset`` and write checks, not this module's.
+``"restore"``), and honour ``If-Match`` / ``If-None-Match`` (and ``require_if_match``) like
+the plain CRUD writes, through ``views/conditional.py``: the precondition is checked on
+the locked row after the permission check; a stale tag is a 412 and nothing is written.
+Hiding marked rows from lists, retrieve, updates and bulk items is the viewset's
+``get_queryset`` and write checks, not this module's.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import inspect
 from typing import Any, ClassVar
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query
 from ninja.responses import Status
 
@@ -20,6 +23,7 @@ from ninja_aio.models.hooks import set_request
 from ninja_aio.models.soft_delete import SoftDelete, restore_row, soft_delete_row
 from ninja_aio.models.writes import delete_row
 from ninja_aio.views.auth_resolution import resolve_auth
+from ninja_aio.views.conditional import header_params, route_options
 from ninja_aio.views.responses import error_responses
 
 __all__ = ["SoftDeletes", "add_soft_delete_routes"]
@@ -52,6 +56,16 @@ def _sign(fn: Any, name: str, *params: inspect.Parameter) -> Any:
     return fn
 
 
+def _conditions(viewset: Any, status: int) -> tuple[list[inspect.Parameter], dict[str, Any]]:
+    """A write route's conditional header parameters and OpenAPI options (none when the
+    viewset has conditional requests off)."""
+    if viewset._etags is None:
+        return [], {"errors": (), "openapi_extra": None}
+    required = viewset.require_if_match
+    params = header_params(write=True, required=required)
+    return params, route_options(status, write=True, required=required)
+
+
 def add_soft_delete_routes(viewset: Any) -> None:
     """Register the soft ``DELETE /{id}/`` (with ``?hard=true``) and ``POST /{id}/restore/``."""
     soft, spec, plan = viewset.soft, viewset.spec, viewset.spec.read
@@ -64,38 +78,58 @@ def add_soft_delete_routes(viewset: Any) -> None:
     subject = viewset.model._meta.verbose_name
     resolved = resolve_auth(viewset, "DELETE")
 
-    async def delete(request: HttpRequest, id: Any, hard: bool = False) -> Any:
+    async def delete(
+        request: HttpRequest,
+        id: Any,
+        hard: bool = False,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+        response: HttpResponse | None = None,
+    ) -> Any:
         set_request(request)
+        operation = "hard_delete" if hard else "delete"
+        _, guards = await viewset._guards(request, operation, if_match, if_none_match, deleted=hard)
         if hard:
-            check = viewset.write_check(request, "hard_delete", deleted=True)
-            await delete_row(request, spec, id, check=check, lock=check is not None)
+            await delete_row(request, spec, id, **guards)
         else:
-            check = viewset.write_check(request, "delete")
-            await soft_delete_row(request, spec, id, soft, check=check)
+            await soft_delete_row(request, spec, id, soft, check=guards["check"])
         return Status(204, None)
 
-    async def restore(request: HttpRequest, id: Any) -> Any:
+    async def restore(
+        request: HttpRequest,
+        id: Any,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+        response: HttpResponse | None = None,
+    ) -> Any:
         set_request(request)
-        check = viewset.write_check(request, "restore", deleted=True)
-        return await restore_row(request, spec, id, soft, plan, check=check)
+        condition, guards = await viewset._guards(
+            request, "restore", if_match, if_none_match, deleted=True
+        )
+        body = await restore_row(request, spec, id, soft, plan, check=guards["check"])
+        return body if condition is None else condition.tag_response(response, body)
 
     path = viewset._id_path
+    headers, options = _conditions(viewset, 200)
     viewset.router.add_route(
         f"{path}/restore/",
         ["POST"],
-        _sign(restore, "restore", key),
+        _sign(restore, "restore", key, *headers),
         resolved,
-        response={200: plan.schema, **error_responses(*errors)},
+        response={200: plan.schema, **error_responses(*errors, *options["errors"])},
+        openapi_extra=options["openapi_extra"],
         operation_id=f"{prefix}_restore",
         url_name=f"{prefix}_restore",
         summary=f"Restore {subject}",
     )
+    headers, options = _conditions(viewset, 204)
     viewset.router.add_route(
         f"{path}/",
         ["DELETE"],
-        _sign(delete, "delete", key, hard_param),
+        _sign(delete, "delete", key, hard_param, *headers),
         resolved,
-        response={204: None, **error_responses(*errors)},
+        response={204: None, **error_responses(*errors, *options["errors"])},
+        openapi_extra=options["openapi_extra"],
         operation_id=f"{prefix}_delete",
         url_name=f"{prefix}_delete",
         summary=f"Delete {subject} (marked; ?hard=true removes it)",

@@ -85,6 +85,27 @@ async def test_owner_field_soft_delete_and_restore_as_the_page_shows(client, use
     assert await Story.objects.acount() == 0
 
 
+async def test_soft_delete_routes_honour_if_match_as_the_page_says(client, user, team):
+    alice = team["alice_h"]
+    post = await Story.objects.acreate(title="t", slug="t", author=user, tenant=team["a"])
+    path = f"/story/{post.pk}/"
+    tag = (await client.get(f"/story/{post.pk}", headers=alice)).headers["ETag"]
+    stale = {**alice, "If-Match": '"stale"'}
+    assert (await client.delete(path, headers=stale)).status_code == 412
+    assert (await Story.objects.aget(pk=post.pk)).deleted_at is None  # nothing marked
+    assert (await client.delete(path, headers={**alice, "If-Match": tag})).status_code == 204
+    assert (await client.post(f"{path}restore/", headers=stale)).status_code == 412
+    assert (await Story.objects.aget(pk=post.pk)).deleted_at is not None  # still marked
+    response = await client.post(f"{path}restore/", headers={**alice, "If-Match": "*"})
+    assert response.status_code == 200
+    new = response.headers["ETag"]
+    assert new == (await client.get(f"/story/{post.pk}", headers=alice)).headers["ETag"]
+    assert (await client.delete(f"{path}?hard=true", headers=stale)).status_code == 412
+    hard = await client.delete(f"{path}?hard=true", headers={**alice, "If-Match": new})
+    assert hard.status_code == 204
+    assert not await Story.objects.filter(pk=post.pk).aexists()
+
+
 async def test_custom_rule_of_the_moderated_viewset(client, user, team):
     post = await Story.objects.acreate(title="t", slug="t", author=user, tenant=team["a"])
     pk, bob, moderator = post.pk, team["bob_h"], team["moderator_h"]

@@ -181,8 +181,9 @@ def test_not_null_datetime_is_refused():
 def test_openapi_shows_restore_and_hard():
     paths = apis_perm.api.get_openapi_schema(path_prefix="/")["paths"]
     delete = paths["/story/{id}/"]["delete"]
-    assert [p["name"] for p in delete["parameters"]] == ["id", "hard"]
-    assert {"204", "401", "403", "404", "409"} <= set(delete["responses"])
+    # the conditional-request headers too: both routes honour them (see test_soft_conditional)
+    assert [p["name"] for p in delete["parameters"]] == ["id", "hard", "If-Match", "If-None-Match"]
+    assert {"204", "401", "403", "404", "409", "412"} <= set(delete["responses"])
     restore = paths["/story/{id}/restore/"]["post"]
-    assert {"200", "401", "403", "404", "409"} <= set(restore["responses"])
+    assert {"200", "401", "403", "404", "409", "412"} <= set(restore["responses"])
     assert restore["operationId"] == "story_restore"
