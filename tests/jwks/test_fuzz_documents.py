@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from asgiref.sync import async_to_sync
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from joserfc.errors import SecurityWarning
 from joserfc.jwk import ECKey, Key, OctKey, OKPKey, RSAKey
@@ -493,7 +493,16 @@ def test_random_discovery_documents_never_fetch_insecure_urls(
     issuers = st.just(server.issuer) | st.just("https://idp.example") | json_values
     seen: Counter[str] = Counter()
 
+    # The outcomes asserted below, drawn first: a draw may hold none of them.
     @FUZZ
+    @example(issuer=server.issuer, jwks_uri=url + "/jwks", extra={}, configured_issuer=True)
+    @example(issuer="", jwks_uri=url + "/jwks", extra={}, configured_issuer=False)
+    @example(
+        issuer=server.issuer,
+        jwks_uri=url.replace("http://", "ftp://") + "/jwks",
+        extra={},
+        configured_issuer=True,
+    )
     @given(
         issuer=issuers,
         jwks_uri=jwks_uris(server.port) | st.sampled_from(sorted(good_uris) + elsewhere),
