@@ -7,6 +7,7 @@ viewset's model, spec, router and options, and registers one route per operation
 
 import inspect
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.db import models
@@ -133,6 +134,8 @@ class CrudRoutes:
             params.append(_param("filtering", listing.filtering.schema, Query(...)))
         tags = self._etags
         scope = f"{self.api.urls_namespace}:{self.mount_path}"
+        # a trusted page is answered as built: rendered here once, for its tag and body
+        trusted, renderer = plan.exact, self.api.renderer
 
         async def view(
             request: HttpRequest,
@@ -162,7 +165,8 @@ class CrudRoutes:
 
             if tags is None:
                 return body()
-            return tags.read_page(request, page, rows, body, if_none_match, response)
+            render = partial(renderer.render, request, response_status=200) if trusted else None
+            return tags.read_page(request, page, rows, body, if_none_match, response, render)
 
         item = listing.item_schema
         if paginator is None:
@@ -178,7 +182,7 @@ class CrudRoutes:
         if listing.selection:
             # with field selection, fields not chosen are left out (not rendered as null)
             extra["exclude_unset"] = True
-        extra["trusted"] = plan.exact
+        extra["trusted"] = trusted
         self._route("list", view, response, *params, **extra)
 
     def _list_options(self) -> ListOptions:
