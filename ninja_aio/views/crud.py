@@ -132,7 +132,7 @@ class CrudRoutes:
             params.append(_param("options", listing.options, Query(...)))
         if listing.filtering is not None:
             params.append(_param("filtering", listing.filtering.schema, Query(...)))
-        tags = self._etags
+        tags, ordered = self._etags, self._list_ordering()
         scope = f"{self.api.urls_namespace}:{self.mount_path}"
         # a trusted page is answered as built: rendered here once, for its tag and body
         trusted, renderer = plan.exact, self.api.renderer
@@ -151,7 +151,7 @@ class CrudRoutes:
             if filters is not None:
                 values = {k: v for k, v in filters.model_dump().items() if v is not None}
                 queryset = await self.query_params_handler(queryset, values)
-            queryset, read = listing.apply(self._ordered(queryset), options, filtering)
+            queryset, read = listing.apply(ordered(queryset), options, filtering)
             queryset = await read.apply(queryset, request)
             if paginator is None:
                 page, rows = None, [obj async for obj in queryset]
@@ -194,14 +194,24 @@ class CrudRoutes:
             field_selection=self.field_selection,
         )
 
-    def _ordered(self, queryset: models.QuerySet) -> models.QuerySet:
-        default = self.ordering or declared_ordering(self.pagination_class)
-        ordering = list(queryset.query.order_by) or list(default or self.model._meta.ordering or ())
-        if not {"pk", "-pk", self.model._meta.pk.name, f"-{self.model._meta.pk.name}"} & set(
-            map(str, ordering)
-        ):
-            ordering.append("pk")
-        return queryset.order_by(*ordering)
+    def _list_ordering(self) -> Callable[[models.QuerySet], models.QuerySet]:
+        """The list's base ordering, its class-only parts built once: the queryset's own
+        ``order_by``, else the viewset's ``ordering`` (or its cursor paginator's, or the
+        model's), then the key unless among them, so that pages never overlap."""
+        pk = self.model._meta.pk.name
+        keys = {"pk", "-pk", pk, f"-{pk}"}
+
+        def with_key(ordering: list[Any]) -> list[Any]:
+            return ordering if keys & set(map(str, ordering)) else [*ordering, "pk"]
+
+        declared = self.ordering or declared_ordering(self.pagination_class)
+        default = with_key(list(declared or self.model._meta.ordering or ()))
+
+        def ordered(queryset: models.QuerySet) -> models.QuerySet:
+            own = queryset.query.order_by
+            return queryset.order_by(*(with_key(list(own)) if own else default))
+
+        return ordered
 
     def _add_create(self) -> None:
         write = self.spec.create
