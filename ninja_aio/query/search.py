@@ -9,7 +9,7 @@ never repeated and the page needs no ``DISTINCT`` nor any extra query.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
@@ -32,18 +32,27 @@ class _Target:
     lookup: LookupPath
     operator: str
     text: bool
+    #: Built once: the lookup keyword, and the path that checks a term against a
+    #: non-text column (``None`` for text).
+    keyword: str = field(init=False)
+    exact: LookupPath | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        operator = self.operator if self.text else "exact"
+        object.__setattr__(self, "keyword", f"{self.lookup.path}__{operator}")
+        exact = None if self.text else LookupPath(self.lookup.path, self.lookup.fields, ())
+        object.__setattr__(self, "exact", exact)
 
     def condition(self, model: type[models.Model], term: str) -> Q | None:
         """The condition of ``term`` on this field, or ``None`` if the term cannot equal
         a value of a non-text column (``=views`` searched with ``abc``)."""
         value: Any = term
-        if not self.text:
+        if self.exact is not None:
             try:
-                value = LookupPath(self.lookup.path, self.lookup.fields, ()).check_value(term)
+                value = self.exact.check_value(term)
             except ValueError:
                 return None
-        operator = self.operator if self.text else "exact"
-        q = Q(**{f"{self.lookup.path}__{operator}": value})
+        q = Q(**{self.keyword: value})
         if not self.lookup.to_many:
             return q
         rows = model._base_manager.filter(q, pk=OuterRef("pk"))

@@ -187,25 +187,34 @@ class ETags:
         body: Callable[[], Any],
         if_none_match: str | None,
         response: HttpResponse,
+        render: Callable[[Any], bytes] | None = None,
     ) -> Any:
         """A list's answer: ``meta`` is the page without its items, ``rows`` its model
-        rows and ``body()`` renders it. Versioned tags decide a 304 before rendering,
+        rows and ``body()`` builds it. Versioned tags decide a 304 before building,
         unless the rows leave the version out (``?fields=`` narrowed them): reading it
-        would be a query per row, so the rendered page is tagged instead."""
+        would be a query per row, so the built page is tagged instead.
+
+        With ``render`` (the api's renderer, for a page answered as built) an unversioned
+        tag is the hash of the rendered bytes, which are answered as they are: the page
+        is dumped once, not once for the tag and again for the response."""
         if self.version_field is not None and not self._unversioned(rows):
             tag = self.of_page(request, meta, rows)
             unchanged = self.not_modified(tag, if_none_match)
             if unchanged is not None:
                 return unchanged
-            data = body()
-        else:
-            data = body()
-            tag = self.of_data(data)
-            unchanged = self.not_modified(tag, if_none_match)
-            if unchanged is not None:
-                return unchanged
+            response["ETag"] = tag
+            return body()
+        data = body()
+        content = render(data) if render is not None else None
+        tag = self.of_data(data) if content is None else _digest(self.salt, content)
+        unchanged = self.not_modified(tag, if_none_match)
+        if unchanged is not None:
+            return unchanged
         response["ETag"] = tag
-        return data
+        if content is None:
+            return data
+        response.content = content
+        return response
 
     def _unversioned(self, rows: list[Any]) -> bool:
         """Whether the page's rows were loaded without the version field (rows of one

@@ -7,6 +7,7 @@ viewset's model, spec, router and options, and registers one route per operation
 
 import inspect
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.db import models
@@ -131,8 +132,10 @@ class CrudRoutes:
             params.append(_param("options", listing.options, Query(...)))
         if listing.filtering is not None:
             params.append(_param("filtering", listing.filtering.schema, Query(...)))
-        tags = self._etags
+        tags, ordered = self._etags, self._list_ordering()
         scope = f"{self.api.urls_namespace}:{self.mount_path}"
+        # a trusted page is answered as built: rendered here once, for its tag and body
+        trusted, renderer = plan.exact, self.api.renderer
 
         async def view(
             request: HttpRequest,
@@ -148,7 +151,7 @@ class CrudRoutes:
             if filters is not None:
                 values = {k: v for k, v in filters.model_dump().items() if v is not None}
                 queryset = await self.query_params_handler(queryset, values)
-            queryset, read = listing.apply(self._ordered(queryset), options, filtering)
+            queryset, read = listing.apply(ordered(queryset), options, filtering)
             queryset = await read.apply(queryset, request)
             if paginator is None:
                 page, rows = None, [obj async for obj in queryset]
@@ -162,7 +165,8 @@ class CrudRoutes:
 
             if tags is None:
                 return body()
-            return tags.read_page(request, page, rows, body, if_none_match, response)
+            render = partial(renderer.render, request, response_status=200) if trusted else None
+            return tags.read_page(request, page, rows, body, if_none_match, response, render)
 
         item = listing.item_schema
         if paginator is None:
@@ -178,7 +182,7 @@ class CrudRoutes:
         if listing.selection:
             # with field selection, fields not chosen are left out (not rendered as null)
             extra["exclude_unset"] = True
-        extra["trusted"] = plan.exact
+        extra["trusted"] = trusted
         self._route("list", view, response, *params, **extra)
 
     def _list_options(self) -> ListOptions:
@@ -190,14 +194,24 @@ class CrudRoutes:
             field_selection=self.field_selection,
         )
 
-    def _ordered(self, queryset: models.QuerySet) -> models.QuerySet:
-        default = self.ordering or declared_ordering(self.pagination_class)
-        ordering = list(queryset.query.order_by) or list(default or self.model._meta.ordering or ())
-        if not {"pk", "-pk", self.model._meta.pk.name, f"-{self.model._meta.pk.name}"} & set(
-            map(str, ordering)
-        ):
-            ordering.append("pk")
-        return queryset.order_by(*ordering)
+    def _list_ordering(self) -> Callable[[models.QuerySet], models.QuerySet]:
+        """The list's base ordering, its class-only parts built once: the queryset's own
+        ``order_by``, else the viewset's ``ordering`` (or its cursor paginator's, or the
+        model's), then the key unless among them, so that pages never overlap."""
+        pk = self.model._meta.pk.name
+        keys = {"pk", "-pk", pk, f"-{pk}"}
+
+        def with_key(ordering: list[Any]) -> list[Any]:
+            return ordering if keys & set(map(str, ordering)) else [*ordering, "pk"]
+
+        declared = self.ordering or declared_ordering(self.pagination_class)
+        default = with_key(list(declared or self.model._meta.ordering or ()))
+
+        def ordered(queryset: models.QuerySet) -> models.QuerySet:
+            own = queryset.query.order_by
+            return queryset.order_by(*(with_key(list(own)) if own else default))
+
+        return ordered
 
     def _add_create(self) -> None:
         write = self.spec.create
