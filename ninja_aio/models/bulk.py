@@ -219,7 +219,11 @@ async def bulk_delete(
     if not atomic:
         if soft is not None:
             return await _one_by_one(
-                items, 204, lambda item: soft_delete_row(request, spec, item.id, soft, check=check)
+                items,
+                204,
+                lambda item: soft_delete_row(
+                    request, spec, item.id, soft, check=check, lock=check is not None
+                ),
             )
         return await _one_by_one(
             items,

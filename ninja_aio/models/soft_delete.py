@@ -17,10 +17,16 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja.errors import ConfigError
 
-from ninja_aio.models.guards import Check, lock_rows, run_check
+from ninja_aio.models.guards import Check
 from ninja_aio.models.schemas import ReadPlan
 from ninja_aio.models.spec import ModelSpec
-from ninja_aio.models.writes import _check_key, _in_transaction, _run_hook, _snapshot
+from ninja_aio.models.writes import (
+    _check_key,
+    _in_transaction,
+    _run_hook,
+    _snapshot,
+    load_for_write,
+)
 
 __all__ = ["SoftDelete", "restore_row", "soft_delete_row"]
 
@@ -100,20 +106,18 @@ async def soft_delete_row(
     soft: SoftDelete,
     *,
     check: Check | None = None,
+    lock: bool = False,
 ) -> None:
     """Mark a row visible to ``request`` deleted, after its ``on_delete`` hooks.
 
-    ``check`` runs on the row loaded in the transaction; the caller's check is where a
-    row already marked is refused (a 404, as if it were gone).
+    ``check`` runs on the row loaded in the transaction (locked first when ``lock``); the
+    caller's check is where a row already marked is refused (a 404, as if it were gone).
     """
     _check_key(spec.model, pk)
     queryset = await spec.queryset(request)
 
     def write() -> None:
-        if check is not None:
-            lock_rows(spec.model, [pk])
-        instance = queryset.get(pk=pk)
-        run_check(check, instance)
+        instance = load_for_write(queryset, pk, check, lock)
         _run_hook(spec, "on_delete", instance)
         spec.changes.deleting(instance, request)
         soft.set(instance, soft.deleted_value())
@@ -129,19 +133,18 @@ async def restore_row(
     render: ReadPlan,
     *,
     check: Check | None = None,
+    lock: bool = False,
 ) -> Any:
     """Bring back a row visible to ``request`` (deleted or not: restoring is idempotent);
-    returns it rendered by ``render``. Change hooks on the column see the change; a unique
-    rule the live row now breaks is a 409."""
+    returns it rendered by ``render``; ``check`` and ``lock`` as in ``soft_delete_row``.
+    Change hooks on the column see the change; a unique rule the live row now breaks is
+    a 409."""
     _check_key(spec.model, pk)
     queryset = await spec.queryset(request)
     scopes = await render.scoped(request)
 
     def write() -> Any:
-        if check is not None:
-            lock_rows(spec.model, [pk])
-        instance = queryset.get(pk=pk)
-        run_check(check, instance)
+        instance = load_for_write(queryset, pk, check, lock)
         if soft.is_deleted(instance):
             before = _snapshot(instance)
             soft.set(instance, soft.live_value())

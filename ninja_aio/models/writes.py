@@ -137,7 +137,9 @@ def _check_key(model: type[models.Model], pk: Any) -> None:
         raise _not_found(model)
 
 
-def _load(queryset: models.QuerySet, pk: Any, check: Check | None, lock: bool) -> models.Model:
+def load_for_write(
+    queryset: models.QuerySet, pk: Any, check: Check | None, lock: bool
+) -> models.Model:
     """The row a write changes, in its transaction: locked when asked (a check that must
     approve it: the row cannot change between the check and the write), then ``check``-ed.
 
@@ -395,7 +397,7 @@ async def update_row(
             loading = memory.plan_queryset(queryset, scopes, skip=found.many)
         else:
             loading = queryset
-        instance = _load(loading, pk, check, lock)
+        instance = load_for_write(loading, pk, check, lock)
         save_update(spec, plan, instance, (values, many, customs), request)
         if spec.scoped:
             ensure_visible(queryset, instance.pk)
@@ -423,7 +425,7 @@ async def delete_row(
     queryset = await spec.queryset(request)
 
     def write() -> None:
-        instance = _load(queryset, pk, check, lock)
+        instance = load_for_write(queryset, pk, check, lock)
         _run_hook(spec, "on_delete", instance)
         spec.changes.deleting(instance, request)
         instance.delete()

@@ -92,7 +92,7 @@ def add_soft_delete_routes(viewset: Any) -> None:
         if hard:
             await delete_row(request, spec, id, **guards)
         else:
-            await soft_delete_row(request, spec, id, soft, check=guards["check"])
+            await soft_delete_row(request, spec, id, soft, **guards)
         return Status(204, None)
 
     async def restore(
@@ -106,7 +106,7 @@ def add_soft_delete_routes(viewset: Any) -> None:
         condition, guards = await viewset._guards(
             request, "restore", if_match, if_none_match, deleted=True
         )
-        body = await restore_row(request, spec, id, soft, plan, check=guards["check"])
+        body = await restore_row(request, spec, id, soft, plan, **guards)
         return body if condition is None else condition.tag_response(response, body)
 
     path = viewset._id_path
