@@ -408,7 +408,13 @@ async def update_row(
         attach(instance, memory, found, created=False)
         return memory.reader(instance)
 
-    return await _written(found, lambda: _in_transaction(spec.model, write, found=found))
+    # One UPDATE after the read needs no transaction (a check raising before it leaves
+    # nothing written); a lock, links, hooks, a scope check or a read back do.
+    atomic = lock or not spec.silent or bool(many) or spec.scoped
+    atomic = atomic or (render is not None and memory is None)
+    return await _written(
+        found, lambda: _in_transaction(spec.model, write, atomic=atomic, found=found)
+    )
 
 
 async def delete_row(
@@ -430,4 +436,6 @@ async def delete_row(
         spec.changes.deleting(instance, request)
         instance.delete()
 
-    await _in_transaction(spec.model, write)
+    # Without a lock or hooks the row is read outside a transaction; Django's delete opens
+    # its own around its statements where it needs one (cascades, signals).
+    await _in_transaction(spec.model, write, atomic=lock or not spec.silent)

@@ -116,6 +116,8 @@ async def test_patch_reads_the_row_once(client, world, count_queries):
     # the row with its press, its labels, its pages, the UPDATE: no read after it.
     assert len(_statements(queries)) == 4, "\n".join(queries)
     assert queries[-1].startswith('UPDATE "testapp_tome"'), queries
+    # one UPDATE, no hook, no link, no scope: no transaction around it
+    assert not [q for q in queries if q.startswith(("BEGIN", "SAVEPOINT"))], queries
     body = response.json()
     assert (body["title"], [p["number"] for p in body["pages"]]) == ("new", [1])
     await _read_back(client, "/tome/", body)
@@ -222,3 +224,17 @@ async def test_a_scoped_key_is_checked_through_the_scope_even_unrendered(client,
     linked = await client.post("/pin/", json={"note": "y", "memo": own.pk}, headers=headers)
     assert linked.status_code == 201
     assert [p.memo_id async for p in Pin.objects.all()] == [own.pk]
+
+
+async def test_delete_reads_the_row_outside_a_transaction(client, world, count_queries):
+    """No hook, check or lock: the row is read before any transaction opens (on SQLite a
+    transaction takes the database's write lock), and Django's delete opens its own."""
+    volume = await Tome.objects.acreate(title="gone", press=world["press"])
+    await volume.labels.aset(world["labels"])
+    async with count_queries() as queries:
+        response = await client.delete(f"/tome/{volume.pk}/")
+    assert response.status_code == 204
+    read = next(i for i, q in enumerate(queries) if q.startswith('SELECT "testapp_tome"'))
+    assert not [q for q in queries[:read] if q.startswith(("BEGIN", "SAVEPOINT"))], queries
+    assert not await Tome.objects.filter(pk=volume.pk).aexists()
+    assert not await Tome.labels.through.objects.filter(tome_id=volume.pk).aexists()
