@@ -24,7 +24,8 @@ from pydantic import ValidationError as PydanticValidationError
 
 from ninja_aio.models.guards import OUTSIDE_SCOPE, Check, lock_rows, outside_scope
 from ninja_aio.models.payloads import WritePlan
-from ninja_aio.models.writes import LOC, _check_payload, _django_errors, _related_scope, _split
+from ninja_aio.models.write_checks import LOC, _check_payload, _django_errors, _related_scope
+from ninja_aio.models.writes import _split
 
 __all__ = [
     "Item",

@@ -20,8 +20,8 @@ from ninja.errors import ConfigError
 from ninja_aio.models.guards import Check
 from ninja_aio.models.schemas import ReadPlan
 from ninja_aio.models.spec import ModelSpec
+from ninja_aio.models.write_checks import _check_key
 from ninja_aio.models.writes import (
-    _check_key,
     _in_transaction,
     _run_hook,
     _snapshot,

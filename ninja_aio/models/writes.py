@@ -1,4 +1,5 @@
-"""Create / update / delete of one row: payload checks, then a transaction with the hooks.
+"""Create / update / delete of one row: payload checks (``write_checks.py``), then a
+transaction with the hooks.
 
 Create and update render their response before the write commits: once it commits
 nothing is left to fail, so a write answers success exactly when it committed (a
@@ -10,98 +11,36 @@ inside the transaction. A create that is one ``INSERT`` opens no transaction.
 
 from __future__ import annotations
 
-import datetime
 import logging
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, models, router, transaction
-from django.http import Http404, HttpRequest
-from django.utils import timezone
+from django.http import HttpRequest
 from ninja import Schema
 from ninja.errors import HttpError, ValidationError
 
-from ninja_aio.models.fields import storable_key
 from ninja_aio.models.guards import Check, ensure_visible, run_check
 from ninja_aio.models.hooks import call_async, call_in_thread
 from ninja_aio.models.payloads import WritePlan
 from ninja_aio.models.related import Related, arecheck, attach, fetch, gather, missing_errors
 from ninja_aio.models.schemas import ReadPlan
-from ninja_aio.models.spec import ModelSpec, spec_for
+from ninja_aio.models.spec import ModelSpec
+from ninja_aio.models.write_checks import (
+    CONFLICT,
+    UNSTORABLE,
+    _aware,
+    _check_key,
+    _django_errors,
+    _error,
+    _not_found,
+    _validator_errors,
+)
 
 __all__ = ["create_row", "delete_row", "update_row"]
 
 logger = logging.getLogger(__name__)
-
-#: Where payload errors point, matching ninja's locations for a ``payload`` body argument.
-LOC = ("body", "payload")
-UNSTORABLE = "A value of the request cannot be stored by the database"
-CONFLICT = "The request conflicts with the current state of the data (unique or integrity rule)"
-
-
-def _error(name: str | None, msg: str, kind: str) -> dict[str, Any]:
-    return {"loc": [*LOC, name] if name else list(LOC), "msg": msg, "type": kind}
-
-
-def _django_errors(exc: DjangoValidationError, name: str | None = None) -> list[dict[str, Any]]:
-    if hasattr(exc, "error_dict"):
-        return [
-            _error(None if key == "__all__" else key, msg, "value_error")
-            for key, messages in exc.message_dict.items()
-            for msg in messages
-        ]
-    return [_error(name, msg, "value_error") for msg in exc.messages]
-
-
-def _aware(value: Any) -> Any:
-    if isinstance(value, datetime.datetime) and timezone.is_naive(value):
-        return timezone.make_aware(value)
-    return value
-
-
-async def _related_scope(request: HttpRequest, model: type[models.Model]) -> models.QuerySet:
-    spec = spec_for(model)
-    if spec is None:
-        return model._default_manager.all()
-    return await spec.queryset(request)
-
-
-def _validator_errors(plan: WritePlan, data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The model field validators' errors for the values sent."""
-    errors: list[dict[str, Any]] = []
-    for name, f in plan.plain.items():
-        if name in data and data[name] not in f.empty_values:
-            try:
-                f.run_validators(_aware(data[name]))
-            except DjangoValidationError as exc:
-                errors.extend(_django_errors(exc, name))
-    return errors
-
-
-async def _check_payload(
-    request: HttpRequest, plan: WritePlan, data: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """Run model field validators and check that related primary keys exist (and are visible)."""
-    errors = _validator_errors(plan, data)
-    for name, f in plan.foreign.items():
-        value = data.get(name)
-        if value is not None:
-            scope = await _related_scope(request, f.related_model)
-            if not await scope.filter(**{f.target_field.attname: value}).aexists():
-                errors.append(
-                    _error(name, f"No {f.related_model.__name__} with pk {value}", "not_found")
-                )
-    for name, f in plan.many.items():
-        values = set(data.get(name) or ())
-        if values:
-            scope = await _related_scope(request, f.related_model)
-            found = {pk async for pk in scope.filter(pk__in=values).values_list("pk", flat=True)}
-            missing = sorted(values - found, key=str)
-            if missing:
-                msg = f"No {f.related_model.__name__} with pk {', '.join(map(str, missing))}"
-                errors.append(_error(name, msg, "not_found"))
-    return errors
 
 
 def _split(
@@ -125,16 +64,6 @@ def _assign(instance: models.Model, plan: WritePlan, values: dict[str, Any]) -> 
 
 def _snapshot(instance: models.Model) -> dict[str, Any]:
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
-
-
-def _not_found(model: type[models.Model]) -> Http404:
-    return Http404(f"No {model.__name__} matches the given query.")
-
-
-def _check_key(model: type[models.Model], pk: Any) -> None:
-    """A key no row can have (text with NUL) is a 404 before it reaches the database."""
-    if not storable_key(pk):
-        raise _not_found(model)
 
 
 def load_for_write(
