@@ -21,7 +21,8 @@ from django.db import connections, models, router
 from django.http import HttpRequest
 
 from ninja_aio.models.payloads import WritePlan
-from ninja_aio.models.schemas import Link, ReadPlan, Scopes, prefetch_cache_name
+from ninja_aio.models.readers import prefetch_cache_name
+from ninja_aio.models.schemas import Link, ReadPlan, Scopes
 from ninja_aio.models.spec import spec_for
 
 __all__ = ["Related", "arecheck", "attach", "fetch", "gather", "missing_errors"]

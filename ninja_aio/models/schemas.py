@@ -1,4 +1,5 @@
-"""Schema generation: pydantic schemas, readers and query plans, built once per serializer.
+"""Schema generation: pydantic schemas, readers (``readers.py``) and query plans, built
+once per serializer.
 
 A *reader* turns a model instance into a plain dict matching its read schema without
 touching the database: every relation it reads is covered by the ``select_related`` /
@@ -13,14 +14,12 @@ querysets are built per request.
 
 from __future__ import annotations
 
-import base64
 import copy
-import keyword
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Prefetch
 from django.http import HttpRequest
@@ -31,6 +30,16 @@ from pydantic_core import PydanticUndefined
 
 from ninja_aio.models.config import SchemaConfig
 from ninja_aio.models.fields import pk_type, read_type
+from ninja_aio.models.readers import (
+    Reader,
+    _attr,
+    _compose,
+    _custom_reader,
+    _many_reader,
+    _one_reader,
+    _pk,
+    _plain_reader,
+)
 
 if TYPE_CHECKING:
     from ninja_aio.models.spec import ModelSpec
@@ -45,7 +54,6 @@ __all__ = [
     "unique_name",
 ]
 
-Reader = Callable[[Any], dict[str, Any]]
 SpecLookup = Callable[[type[models.Model]], "ModelSpec | None"]
 
 _NAMES: dict[str, object] = {}
@@ -239,82 +247,6 @@ def selected_fields(model: type[models.Model], config: SchemaConfig) -> list[Any
     return [model_field(model, name) for name in names]
 
 
-def _plain_reader(f: models.Field) -> Callable[[Any], Any]:
-    attname = f.attname
-    internal = f.get_internal_type()
-    if isinstance(f, models.FileField):
-        return lambda obj: getattr(obj, attname).url if getattr(obj, attname) else None
-    if internal == "BinaryField":
-
-        def read_binary(obj: Any) -> str | None:
-            value = getattr(obj, attname)
-            return None if value is None else base64.b64encode(bytes(value)).decode()
-
-        return read_binary
-    return lambda obj: getattr(obj, attname)
-
-
-def _custom_reader(name: str, default: Any) -> Callable[[Any], Any]:
-    def read_custom(obj: Any) -> Any:
-        value = getattr(obj, name, default)
-        return value() if callable(value) else value
-
-    return read_custom
-
-
-def prefetch_cache_name(f: Any) -> str:
-    """Where a prefetch of the to-many relation ``f`` keeps its rows on an instance."""
-    if f.many_to_many:
-        return f.name if f.concrete else f.field.related_query_name()
-    return f.cache_name
-
-
-def _many_reader(f: Any, accessor: str, item: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """The related rows' items: from the prefetch cache when there (no related manager
-    built per row), else through the manager."""
-    cache = prefetch_cache_name(f)
-
-    def read_many(obj: Any) -> list[Any]:
-        try:
-            rows = obj._prefetched_objects_cache[cache]
-        except (AttributeError, KeyError):
-            rows = getattr(obj, accessor).all()
-        return [item(o) for o in rows]
-
-    return read_many
-
-
-def _one_reader(accessor: str, item: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    def read_one(obj: Any) -> Any:
-        try:
-            related = getattr(obj, accessor)
-        except ObjectDoesNotExist:
-            return None
-        return None if related is None else item(related)
-
-    return read_one
-
-
-def _compose(parts: list[tuple[str, Callable[[Any], Any]]], plain: dict[str, str]) -> Reader:
-    """One function per schema building the row's dict in a single expression.
-
-    Plain columns (``name -> attname``) are read as attributes, the other parts called;
-    compiled once per class, so a list page pays no per-field function call for columns.
-    """
-    namespace: dict[str, Any] = {}
-    items = []
-    for i, (name, get) in enumerate(parts):
-        attname = plain.get(name)
-        if attname is not None and attname.isidentifier() and not keyword.iskeyword(attname):
-            items.append(f"{name!r}: obj.{attname}")
-        else:
-            namespace[f"_get{i}"] = get
-            items.append(f"{name!r}: _get{i}(obj)")
-    source = f"def reader(obj):\n    return {{{', '.join(items)}}}\n"
-    exec(compile(source, "<ninja_aio reader>", "exec"), namespace)
-    return namespace["reader"]
-
-
 def build_read(
     model: type[models.Model],
     config: SchemaConfig,
@@ -455,11 +387,3 @@ def field_info(f: Any, *, required: bool = True) -> Any:
     description = str(getattr(f, "help_text", "") or "") or None
     default = PydanticUndefined if required else None
     return Field(default=default, title=title, description=description)
-
-
-def _attr(attname: str) -> Callable[[Any], Any]:
-    return lambda obj: getattr(obj, attname)
-
-
-def _pk(obj: Any) -> Any:
-    return obj.pk
