@@ -7,6 +7,7 @@ from asgiref.sync import SyncToAsync
 from django.db import connections
 from hypothesis import settings as hypothesis_settings
 from joserfc.jwk import ECKey, OctKey, OKPKey, RSAKey
+from joserfc.jws import JWSRegistry
 
 from tests.services import SERVICES, need
 
@@ -55,3 +56,23 @@ def _close_orm_thread_connections():
     test, so PostgreSQL can drop the test database at the end of the run."""
     yield
     SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+
+
+@pytest.fixture
+def verified_signatures(monkeypatch):
+    """``verified_signatures("RS256")``: the list of every message joserfc verifies with
+    that algorithm from then on (how the token-cache tests count fresh verifications)."""
+
+    def spy_on(alg: str) -> list[bytes]:
+        checked: list[bytes] = []
+        algorithm = JWSRegistry.algorithms[alg]
+        original = algorithm.verify
+
+        def verify(message, signature, key):
+            checked.append(message)
+            return original(message, signature, key)
+
+        monkeypatch.setattr(algorithm, "verify", verify)
+        return checked
+
+    return spy_on

@@ -15,7 +15,6 @@ from types import SimpleNamespace
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from joserfc.jwk import OctKey
-from joserfc.jws import JWSRegistry
 from ninja.testing import TestAsyncClient, TestClient
 
 from ninja_aio.auth import AsyncJwtBearer, CacheRevocationStore, encode_jwt
@@ -45,18 +44,9 @@ def clock(monkeypatch) -> Clock:
 
 
 @pytest.fixture
-def signatures(monkeypatch) -> list[bytes]:
+def signatures(verified_signatures) -> list[bytes]:
     """Every HS256 signature joserfc checks."""
-    checked: list[bytes] = []
-    algorithm = JWSRegistry.algorithms["HS256"]
-    original = algorithm.verify
-
-    def spy(message, signature, key):
-        checked.append(message)
-        return original(message, signature, key)
-
-    monkeypatch.setattr(algorithm, "verify", spy)
-    return checked
+    return verified_signatures("HS256")
 
 
 def token(sub: str = "alice", *, lifetime: int = 60, at: float = START, **claims) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from joserfc.jws import JWSRegistry
 
 from tests.jwks.helpers import auth_header, clocked_client, token
 
@@ -11,18 +10,9 @@ TTL = 60
 
 
 @pytest.fixture
-def signatures(monkeypatch) -> list[bytes]:
+def signatures(verified_signatures) -> list[bytes]:
     """Every RS256 signature joserfc checks."""
-    checked: list[bytes] = []
-    algorithm = JWSRegistry.algorithms["RS256"]
-    original = algorithm.verify
-
-    def spy(message, signature, key):
-        checked.append(message)
-        return original(message, signature, key)
-
-    monkeypatch.setattr(algorithm, "verify", spy)
-    return checked
+    return verified_signatures("RS256")
 
 
 async def test_rotation_clears_the_cache_and_a_removed_key_refuses(
