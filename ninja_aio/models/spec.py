@@ -148,6 +148,12 @@ class ModelSpec:
             fn is None for name, fn in self._hooks.items() if name != "post_create"
         )
 
+    @cached_property
+    def deletes_by_query(self) -> bool:
+        """A delete needs no instance: the write is silent and the model keeps Django's
+        ``delete()`` (an override must run, so such a model is deleted row by row)."""
+        return self.silent and self.model.delete is models.Model.delete
+
     def hook(self, name: str) -> Callable[..., Any] | None:
         """The hook ``name`` as ``fn(instance, *args)``, or ``None`` if not defined."""
         return self._hooks[name]

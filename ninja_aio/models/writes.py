@@ -84,6 +84,12 @@ def load_for_write(
     return instance
 
 
+def _deletable(queryset: models.QuerySet) -> bool:
+    """Whether ``QuerySet.delete()`` accepts this scope (not distinct, combined or sliced)."""
+    query = queryset.query
+    return not (query.distinct or query.combinator or query.is_sliced or queryset._fields)
+
+
 def _run_hook(spec: ModelSpec, name: str, instance: models.Model, *args: Any) -> None:
     hook = spec.hook(name)
     if hook is not None:
@@ -358,6 +364,15 @@ async def delete_row(
     ``lock`` as in ``update_row``."""
     _check_key(spec.model, pk)
     queryset = await spec.queryset(request)
+    if check is None and not lock and spec.deletes_by_query and _deletable(queryset):
+        # Nothing decides on the row or reacts to it: one queryset delete, which reads the
+        # row (and what cascades) and deletes it as ``instance.delete()`` would.
+        def delete() -> None:
+            if not queryset.filter(pk=pk).delete()[0]:
+                raise spec.model.DoesNotExist
+
+        await _in_transaction(spec.model, delete, atomic=False)
+        return
 
     def write() -> None:
         instance = load_for_write(queryset, pk, check, lock)

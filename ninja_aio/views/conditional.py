@@ -19,7 +19,6 @@ from typing import Any
 import orjson
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from ninja import Header
 from ninja.errors import ConfigError, HttpError
 
 from ninja_aio.models.schemas import ReadPlan, Scopes
@@ -27,8 +26,8 @@ from ninja_aio.models.schemas import ReadPlan, Scopes
 __all__ = [
     "ETags",
     "WriteCondition",
-    "header_params",
     "parse_tags",
+    "response_param",
     "route_options",
     "write_condition",
     "write_hooks",
@@ -54,14 +53,44 @@ _IF_NONE_MATCH_DOC = (
 )
 
 
-def if_match_param(required: bool) -> Any:
-    """The ``If-Match`` header parameter of a write (documented in OpenAPI)."""
-    doc = _IF_MATCH_DOC + (" Required: without it the request is a 428." if required else "")
-    return Header(None, alias="If-Match", description=doc)
+_IF_MATCH = "If-Match"
+_IF_NONE_MATCH = "If-None-Match"
+#: Where Django's handlers put a header: ``HTTP_`` and the name upper-cased, ``_`` for ``-``.
+_META_KEYS = {
+    name: "HTTP_" + name.upper().replace("-", "_") for name in (_IF_MATCH, _IF_NONE_MATCH)
+}
 
 
-def if_none_match_param() -> Any:
-    return Header(None, alias="If-None-Match", description=_IF_NONE_MATCH_DOC)
+def _header(request: HttpRequest, name: str) -> str | None:
+    """A request header, read where Django's handlers put it (``META``), so that a request
+    does not build ``request.headers`` (every header) for it, as ninja header parameters
+    would. A request whose ``headers`` exist already answers from them: built by an earlier
+    read, or set by ninja's test client, whose ``META`` keys keep the header's case."""
+    built = request.__dict__.get("headers")
+    if built is not None:
+        return built.get(name)
+    return request.META.get(_META_KEYS[name])
+
+
+def _header_doc(name: str, description: str) -> dict[str, Any]:
+    """An optional string header parameter, for OpenAPI."""
+    schema = {"description": description, "title": name, "type": "string"}
+    return {
+        "description": description,
+        "in": "header",
+        "name": name,
+        "required": False,
+        "schema": schema,
+    }
+
+
+def header_docs(*, write: bool, required: bool) -> list[dict[str, Any]]:
+    """The OpenAPI parameters of a route's conditional headers."""
+    docs = [_header_doc("If-None-Match", _IF_NONE_MATCH_DOC)]
+    if write:
+        doc = _IF_MATCH_DOC + (" Required: without it the request is a 428." if required else "")
+        docs.insert(0, _header_doc("If-Match", doc))
+    return docs
 
 
 def parse_tags(value: str | None, name: str) -> tuple[str, ...] | None:
@@ -169,11 +198,11 @@ class ETags:
         versions = [(o.pk, getattr(o, self.version_field)) for o in items]
         return _digest(self.page_salt, request.get_full_path().encode(), _bytes([page, versions]))
 
-    def read_row(self, obj: models.Model, if_none_match: str | None, response: HttpResponse) -> Any:
+    def read_row(self, obj: models.Model, request: HttpRequest, response: HttpResponse) -> Any:
         """A retrieve's answer: 304 when the client's tag matches, else the detail data
         with its ``ETag`` set on ``response``."""
         tag, data = self.of_row(obj)
-        unchanged = self.not_modified(tag, if_none_match)
+        unchanged = self.not_modified(tag, request)
         if unchanged is not None:
             return unchanged
         response["ETag"] = tag
@@ -185,7 +214,6 @@ class ETags:
         meta: Any,
         rows: list[Any],
         body: Callable[[], Any],
-        if_none_match: str | None,
         response: HttpResponse,
         render: Callable[[Any], bytes] | None = None,
     ) -> Any:
@@ -199,7 +227,7 @@ class ETags:
         is dumped once, not once for the tag and again for the response."""
         if self.version_field is not None and not self._unversioned(rows):
             tag = self.of_page(request, meta, rows)
-            unchanged = self.not_modified(tag, if_none_match)
+            unchanged = self.not_modified(tag, request)
             if unchanged is not None:
                 return unchanged
             response["ETag"] = tag
@@ -207,7 +235,7 @@ class ETags:
         data = body()
         content = render(data) if render is not None else None
         tag = self.of_data(data) if content is None else _digest(self.salt, content)
-        unchanged = self.not_modified(tag, if_none_match)
+        unchanged = self.not_modified(tag, request)
         if unchanged is not None:
             return unchanged
         response["ETag"] = tag
@@ -221,9 +249,9 @@ class ETags:
         queryset defer the same fields)."""
         return bool(rows) and self.version_field in rows[0].get_deferred_fields()
 
-    def not_modified(self, tag: str, if_none_match: str | None) -> HttpResponse | None:
-        """A 304 (carrying the tag) when ``If-None-Match`` matches ``tag``."""
-        tags = parse_tags(if_none_match, "If-None-Match")
+    def not_modified(self, tag: str, request: HttpRequest) -> HttpResponse | None:
+        """A 304 (carrying the tag) when the request's ``If-None-Match`` matches ``tag``."""
+        tags = parse_tags(_header(request, _IF_NONE_MATCH), _IF_NONE_MATCH)
         if tags is None or not weak_match(tag, tags):
             return None
         response = HttpResponseNotModified()
@@ -246,17 +274,16 @@ class WriteCondition:
         cls,
         tags: ETags,
         request: HttpRequest,
-        if_match: str | None,
-        if_none_match: str | None,
         *,
         required: bool,
     ) -> WriteCondition:
-        """Parse the headers (400 if malformed, 428 if ``If-Match`` is required and
-        missing) and load what the check needs outside the transaction."""
-        matching = parse_tags(if_match, "If-Match")
+        """Parse the request's headers (400 if malformed, 428 if ``If-Match`` is required
+        and missing) and load what the check needs outside the transaction."""
+        matching = parse_tags(_header(request, _IF_MATCH), _IF_MATCH)
         if matching is None and required:
             raise HttpError(428, REQUIRED)
-        condition = cls(tags, matching, parse_tags(if_none_match, "If-None-Match"))
+        none_matching = parse_tags(_header(request, _IF_NONE_MATCH), _IF_NONE_MATCH)
+        condition = cls(tags, matching, none_matching)
         if condition.conditional and tags.version_field is None:
             condition.scopes = await tags.detail.scoped(request)
         return condition
@@ -299,55 +326,41 @@ class WriteCondition:
         return None
 
 
-def header_params(*, write: bool, required: bool) -> list[inspect.Parameter]:
-    """A route's conditional header parameters (documented in OpenAPI), and the
-    ``response`` ninja hands the view for setting ``ETag``."""
-    params = [_keyword("if_none_match", str | None, if_none_match_param())]
-    if write:
-        params.insert(0, _keyword("if_match", str | None, if_match_param(required)))
-    return [*params, _keyword("response", HttpResponse, inspect.Parameter.empty)]
+def response_param() -> inspect.Parameter:
+    """The ``response`` ninja hands a view, on which it sets ``ETag``."""
+    return inspect.Parameter("response", inspect.Parameter.KEYWORD_ONLY, annotation=HttpResponse)
 
 
 def route_options(status: int, *, write: bool, required: bool) -> dict[str, Any]:
     """A route's conditional statuses and its ``ETag`` response header, for OpenAPI:
     reads add 304 and 400 (malformed ``If-None-Match``); writes add 400, 412 and, when
     required, 428."""
-    etag = {"headers": {"ETag": _ETAG_HEADER}}
+    extra: dict[str, Any] = {"parameters": header_docs(write=write, required=required)}
+    if status != 204:
+        extra["responses"] = {status: {"headers": {"ETag": dict(_ETAG_HEADER)}}}
     if not write:
-        return {
-            "responses": {304: None},
-            "errors": (400,),
-            "openapi_extra": {"responses": {status: etag}},
-        }
-    extra = {"responses": {status: etag}} if status != 204 else None
+        return {"responses": {304: None}, "errors": (400,), "openapi_extra": extra}
     return {"errors": (400, 412, 428) if required else (400, 412), "openapi_extra": extra}
 
 
 async def write_condition(
-    tags: ETags | None,
-    request: HttpRequest,
-    if_match: str | None,
-    if_none_match: str | None,
-    *,
-    required: bool,
+    tags: ETags | None, request: HttpRequest, *, required: bool
 ) -> WriteCondition | None:
     """A write's condition (``None`` when the viewset has conditional requests off)."""
     if tags is None:
         return None
-    return await WriteCondition.prepare(tags, request, if_match, if_none_match, required=required)
+    return await WriteCondition.prepare(tags, request, required=required)
 
 
-def write_hooks(condition: WriteCondition | None) -> dict[str, Any]:
-    """``update_row`` / ``delete_row`` keywords: the check, and the lock when conditional."""
+def write_hooks(condition: WriteCondition | None, *, tagged: bool) -> dict[str, Any]:
+    """``update_row`` / ``delete_row`` keywords: the check when the request has
+    preconditions or a ``tagged`` response needs the written row's version, and the lock
+    when it has preconditions."""
     if condition is None:
         return {}
-    return {"check": condition.check, "lock": condition.conditional}
-
-
-def _keyword(name: str, annotation: Any, default: Any) -> inspect.Parameter:
-    return inspect.Parameter(
-        name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
-    )
+    versioned = tagged and condition.tags.version_field is not None
+    check = condition.check if condition.conditional or versioned else None
+    return {"check": check, "lock": condition.conditional}
 
 
 _ETAG_HEADER = {

@@ -26,7 +26,7 @@ from ninja_aio.query import ListOptions, ListQuery
 from ninja_aio.views.auth_resolution import resolve_auth
 from ninja_aio.views.conditional import (
     WriteCondition,
-    header_params,
+    response_param,
     route_options,
     write_condition,
     write_hooks,
@@ -143,7 +143,6 @@ class CrudRoutes:
             filters: Schema | None = None,
             options: Schema | None = None,
             filtering: Schema | None = None,
-            if_none_match: str | None = None,
             response: HttpResponse | None = None,
         ) -> Any:
             set_request(request)
@@ -166,7 +165,7 @@ class CrudRoutes:
             if tags is None:
                 return body()
             render = partial(renderer.render, request, response_status=200) if trusted else None
-            return tags.read_page(request, page, rows, body, if_none_match, response, render)
+            return tags.read_page(request, page, rows, body, response, render)
 
         item = listing.item_schema
         if paginator is None:
@@ -177,7 +176,7 @@ class CrudRoutes:
             response = paged_schema(paginator, item, name)
         extra: dict[str, Any] = {}
         if tags is not None:
-            params += header_params(write=False, required=False)
+            params.append(response_param())
             extra = route_options(200, write=False, required=False)
         if listing.selection:
             # with field selection, fields not chosen are left out (not rendered as null)
@@ -247,30 +246,23 @@ class CrudRoutes:
     def _conditional_route(
         self, operation: str, view: Any, schema: Any, *params: Any, **extra: Any
     ) -> None:
-        """Register a read or write route with its conditional-request headers and statuses."""
+        """Register a read or write route with its conditional-request statuses and header
+        documentation (the views read the headers from the request)."""
         options: dict[str, Any] = {}
         if self._etags is not None:
             write, required = operation != "retrieve", self.require_if_match
-            params = (*params, *header_params(write=write, required=required))
             options = route_options(_ROUTES[operation][2], write=write, required=required)
         self._route(operation, view, schema, *params, **options, **extra)
 
     async def _guards(
-        self,
-        request: HttpRequest,
-        operation: str,
-        if_match: str | None,
-        if_none_match: str | None,
-        *,
-        deleted: bool = False,
+        self, request: HttpRequest, operation: str, *, deleted: bool = False, tagged: bool = True
     ) -> tuple[WriteCondition | None, dict[str, Any]]:
         """A one-row write's preconditions, and the ``check`` / ``lock`` keywords of its
         write: soft delete (``deleted``: marked rows allowed) and ``has_object_permission``
-        first, then ``If-Match``. The soft-delete routes use it too."""
-        condition = await write_condition(
-            self._etags, request, if_match, if_none_match, required=self.require_if_match
-        )
-        guards = write_hooks(condition)
+        first, then ``If-Match``. ``tagged``: the response carries the row's new ``ETag``.
+        The soft-delete routes use it too."""
+        condition = await write_condition(self._etags, request, required=self.require_if_match)
+        guards = write_hooks(condition, tagged=tagged)
         own = self.write_check(request, operation, deleted=deleted)
         guards["check"] = combine(own, guards.pop("check", None))
         # A precondition or a permission decides on the row: lock it while it does.
@@ -281,20 +273,15 @@ class CrudRoutes:
         plan = self.spec.detail
         tags = self._etags
 
-        async def view(
-            request: HttpRequest,
-            id: Any,
-            if_none_match: str | None = None,
-            response: HttpResponse | None = None,
-        ) -> Any:
+        async def view(request: HttpRequest, id: Any, response: HttpResponse | None = None) -> Any:
             set_request(request)
             obj = await self.get_object(request, id)
             if tags is None:
                 return plan.reader(obj)
-            return tags.read_row(obj, if_none_match, response)
+            return tags.read_row(obj, request, response)
 
-        id_param = _param("id", self._pk_type, Path(...))
-        self._conditional_route("retrieve", view, plan.schema, id_param, trusted=plan.exact)
+        params = [_param("id", self._pk_type, Path(...)), response_param()]
+        self._conditional_route("retrieve", view, plan.schema, *params, trusted=plan.exact)
 
     def _add_update(self, operation: str = "update") -> None:
         write = self.spec.replace if operation == "put" else self.spec.update
@@ -306,18 +293,16 @@ class CrudRoutes:
             request: HttpRequest,
             id: Any,
             payload: Schema,
-            if_match: str | None = None,
-            if_none_match: str | None = None,
             response: HttpResponse | None = None,
         ) -> Any:
             set_request(request)
-            condition, guards = await self._guards(request, operation, if_match, if_none_match)
+            condition, guards = await self._guards(request, operation)
             body = await update_row(request, self.spec, id, payload, plan, plan=write, **guards)
             return body if condition is None else condition.tag_response(response, body)
 
         payload = _param("payload", write.schema, inspect.Parameter.empty)
-        id_param = _param("id", self._pk_type, Path(...))
-        self._conditional_route(operation, view, plan.schema, id_param, payload, trusted=plan.exact)
+        params = [_param("id", self._pk_type, Path(...)), payload, response_param()]
+        self._conditional_route(operation, view, plan.schema, *params, trusted=plan.exact)
 
     def _add_put(self) -> None:
         """PUT: the update route with the replacement payload (``spec.replace``)."""
@@ -328,15 +313,9 @@ class CrudRoutes:
             add_soft_delete_routes(self)
             return
 
-        async def view(
-            request: HttpRequest,
-            id: Any,
-            if_match: str | None = None,
-            if_none_match: str | None = None,
-            response: HttpResponse | None = None,
-        ) -> Any:
+        async def view(request: HttpRequest, id: Any) -> Any:
             set_request(request)
-            _, guards = await self._guards(request, "delete", if_match, if_none_match)
+            _, guards = await self._guards(request, "delete", tagged=False)
             await delete_row(request, self.spec, id, **guards)
             return Status(204, None)
 

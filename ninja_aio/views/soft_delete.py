@@ -23,7 +23,7 @@ from ninja_aio.models.hooks import set_request
 from ninja_aio.models.soft_delete import SoftDelete, restore_row, soft_delete_row
 from ninja_aio.models.writes import delete_row
 from ninja_aio.views.auth_resolution import resolve_auth
-from ninja_aio.views.conditional import header_params, route_options
+from ninja_aio.views.conditional import response_param, route_options
 from ninja_aio.views.responses import error_responses
 
 __all__ = ["SoftDeletes", "add_soft_delete_routes"]
@@ -56,14 +56,12 @@ def _sign(fn: Any, name: str, *params: inspect.Parameter) -> Any:
     return fn
 
 
-def _conditions(viewset: Any, status: int) -> tuple[list[inspect.Parameter], dict[str, Any]]:
-    """A write route's conditional header parameters and OpenAPI options (none when the
+def _conditions(viewset: Any, status: int) -> dict[str, Any]:
+    """A write route's conditional statuses and header documentation (none when the
     viewset has conditional requests off)."""
     if viewset._etags is None:
-        return [], {"errors": (), "openapi_extra": None}
-    required = viewset.require_if_match
-    params = header_params(write=True, required=required)
-    return params, route_options(status, write=True, required=required)
+        return {"errors": (), "openapi_extra": None}
+    return route_options(status, write=True, required=viewset.require_if_match)
 
 
 def add_soft_delete_routes(viewset: Any) -> None:
@@ -78,43 +76,28 @@ def add_soft_delete_routes(viewset: Any) -> None:
     subject = viewset.model._meta.verbose_name
     resolved = resolve_auth(viewset, "DELETE")
 
-    async def delete(
-        request: HttpRequest,
-        id: Any,
-        hard: bool = False,
-        if_match: str | None = None,
-        if_none_match: str | None = None,
-        response: HttpResponse | None = None,
-    ) -> Any:
+    async def delete(request: HttpRequest, id: Any, hard: bool = False) -> Any:
         set_request(request)
         operation = "hard_delete" if hard else "delete"
-        _, guards = await viewset._guards(request, operation, if_match, if_none_match, deleted=hard)
+        _, guards = await viewset._guards(request, operation, deleted=hard, tagged=False)
         if hard:
             await delete_row(request, spec, id, **guards)
         else:
             await soft_delete_row(request, spec, id, soft, **guards)
         return Status(204, None)
 
-    async def restore(
-        request: HttpRequest,
-        id: Any,
-        if_match: str | None = None,
-        if_none_match: str | None = None,
-        response: HttpResponse | None = None,
-    ) -> Any:
+    async def restore(request: HttpRequest, id: Any, response: HttpResponse | None = None) -> Any:
         set_request(request)
-        condition, guards = await viewset._guards(
-            request, "restore", if_match, if_none_match, deleted=True
-        )
+        condition, guards = await viewset._guards(request, "restore", deleted=True)
         body = await restore_row(request, spec, id, soft, plan, **guards)
         return body if condition is None else condition.tag_response(response, body)
 
     path = viewset._id_path
-    headers, options = _conditions(viewset, 200)
+    options = _conditions(viewset, 200)
     viewset.router.add_route(
         f"{path}/restore/",
         ["POST"],
-        _sign(restore, "restore", key, *headers),
+        _sign(restore, "restore", key, response_param()),
         resolved,
         response={200: plan.schema, **error_responses(*errors, *options["errors"])},
         openapi_extra=options["openapi_extra"],
@@ -122,11 +105,11 @@ def add_soft_delete_routes(viewset: Any) -> None:
         url_name=f"{prefix}_restore",
         summary=f"Restore {subject}",
     )
-    headers, options = _conditions(viewset, 204)
+    options = _conditions(viewset, 204)
     viewset.router.add_route(
         f"{path}/",
         ["DELETE"],
-        _sign(delete, "delete", key, hard_param, *headers),
+        _sign(delete, "delete", key, hard_param),
         resolved,
         response={204: None, **error_responses(*errors, *options["errors"])},
         openapi_extra=options["openapi_extra"],

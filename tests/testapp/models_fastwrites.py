@@ -91,3 +91,26 @@ class Pin(ModelSerializer):
 
     class CreateSerializer:
         fields = ["note", "memo"]
+
+
+#: Keys ``Stamp.delete`` saw: a model's own ``delete()`` must run on a viewset's DELETE.
+STAMPS_DELETED: list[int] = []
+
+
+class Stamp(ModelSerializer):
+    """Overrides ``delete()``: such a row is deleted through its instance."""
+
+    name = models.CharField(max_length=30)
+
+    class ReadSerializer:
+        fields = ["id", "name"]
+
+    def delete(self, *args, **kwargs):
+        STAMPS_DELETED.append(self.pk)
+        return super().delete(*args, **kwargs)
+
+
+class Sleeve(models.Model):
+    """Protects its volume: deleting a volume that has one is refused by Django."""
+
+    volume = models.ForeignKey(Tome, on_delete=models.PROTECT)

@@ -11,11 +11,13 @@ from contextlib import asynccontextmanager
 import pytest
 from asgiref.sync import sync_to_async
 from django.db import transaction
+from django.db.models.signals import post_delete, pre_delete
 from ninja.testing import TestAsyncClient
 
 from ninja_aio import NinjaAIO
 from ninja_aio.views import APIViewSet
 from tests.testapp.models import Badge, Bill, Imprint, Leaf, Memo, Pin, Rack, Tenant, Tome
+from tests.testapp.models_fastwrites import STAMPS_DELETED, Sleeve, Stamp
 from tests.viewsets.apis import TenantAuth
 from tests.viewsets.conftest import bearer, make_token
 
@@ -36,6 +38,16 @@ class BillViewSet(APIViewSet):
 
 @api.viewset(Pin, auth=[TenantAuth()])
 class PinViewSet(APIViewSet):
+    pass
+
+
+@api.viewset(Stamp)
+class StampViewSet(APIViewSet):
+    pass
+
+
+@api.viewset(Memo, auth=[TenantAuth()])
+class MemoViewSet(APIViewSet):
     pass
 
 
@@ -238,3 +250,58 @@ async def test_delete_reads_the_row_outside_a_transaction(client, world, count_q
     assert not [q for q in queries[:read] if q.startswith(("BEGIN", "SAVEPOINT"))], queries
     assert not await Tome.objects.filter(pk=volume.pk).aexists()
     assert not await Tome.labels.through.objects.filter(tome_id=volume.pk).aexists()
+
+
+async def test_delete_fires_signals_and_cascades(client, world, count_queries):
+    """The one-statement path deletes as ``instance.delete()``: Django's signals, cascades."""
+    volume = await Tome.objects.acreate(title="gone", press=world["press"])
+    page = await Leaf.objects.acreate(volume=volume, number=1)
+    seen: list[tuple[str, str, int]] = []
+
+    def record(signal: str):
+        def receiver(sender, instance, **kwargs):
+            seen.append((signal, sender.__name__, instance.pk))
+
+        return receiver
+
+    before, after = record("pre"), record("post")
+    pre_delete.connect(before)
+    post_delete.connect(after)
+    try:
+        response = await client.delete(f"/tome/{volume.pk}/")
+    finally:
+        pre_delete.disconnect(before)
+        post_delete.disconnect(after)
+    assert response.status_code == 204
+    assert ("pre", "Tome", volume.pk) in seen and ("post", "Tome", volume.pk) in seen
+    assert ("pre", "Leaf", page.pk) in seen
+    assert not await Leaf.objects.filter(pk=page.pk).aexists()
+
+
+async def test_a_models_own_delete_runs(client):
+    stamp = await Stamp.objects.acreate(name="kept?")
+    STAMPS_DELETED.clear()
+    assert (await client.delete(f"/stamp/{stamp.pk}/")).status_code == 204
+    assert [stamp.pk] == STAMPS_DELETED
+    assert not await Stamp.objects.filter(pk=stamp.pk).aexists()
+    assert (await client.delete(f"/stamp/{stamp.pk}/")).status_code == 404
+
+
+async def test_a_protected_row_is_a_409_and_kept(client, world):
+    volume = await Tome.objects.acreate(title="held", press=world["press"])
+    await Sleeve.objects.acreate(volume=volume)
+    response = await client.delete(f"/tome/{volume.pk}/")
+    assert response.status_code == 409 and set(response.json()) == {"detail"}
+    assert await Tome.objects.filter(pk=volume.pk).aexists()
+    assert (await client.delete("/tome/999999/")).status_code == 404
+
+
+async def test_delete_outside_the_scope_is_a_404_and_deletes_nothing(client, user):
+    mine, theirs = await Tenant.objects.acreate(name="A"), await Tenant.objects.acreate(name="B")
+    own = await Memo.objects.acreate(title="own", tenant=mine)
+    other = await Memo.objects.acreate(title="other", tenant=theirs)
+    headers = bearer(make_token(user, tenant_id=mine.pk))
+    assert (await client.delete(f"/memo/{other.pk}/", headers=headers)).status_code == 404
+    assert await Memo.objects.filter(pk=other.pk).aexists()
+    assert (await client.delete(f"/memo/{own.pk}/", headers=headers)).status_code == 204
+    assert not await Memo.objects.filter(pk=own.pk).aexists()
