@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import IntegrityError, models
 from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.openapi.schema import OpenAPISchema
@@ -105,7 +106,7 @@ class NinjaAIO(NinjaAPI):
             for bound in self._get_bound_routers()
             if isinstance(bound.template, ViewSetRouter) and bound.prefix.strip("/")
         ]
-        return urls
+        return _matched_first(urls)
 
     def _respond(self, request: HttpRequest, body: dict[str, Any], status: int) -> HttpResponse:
         return self.create_response(request, body, status=status)
@@ -129,3 +130,28 @@ class NinjaAIO(NinjaAPI):
         if failure is not None:
             return self._render_failure(request, failure)
         return self.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def _matched_first(urls: list[Any]) -> list[Any]:
+    """``urls`` with each endpoint whose route an earlier endpoint already has moved last.
+
+    ninja adds one pattern per operation of a path (``GET`` and ``POST /article/`` are two
+    patterns with one route), and only the first can match: the others serve ``reverse()``
+    under their names. Django tries patterns in order on every request, so trying them
+    would cost every request to a later route; moved last, nothing resolves differently.
+    ``reverse()`` takes a name's last pattern: one is moved only if that keeps its route.
+    """
+    endpoints = [p for p in urls if isinstance(p, URLPattern)]
+    last_route = {p.name: str(p.pattern) for p in endpoints}
+    seen: set[str] = set()
+    first, reverse_only = [], []
+    for pattern in urls:
+        route = str(pattern.pattern)
+        repeated = isinstance(pattern, URLPattern) and route in seen
+        if repeated and last_route[pattern.name] == route:
+            reverse_only.append(pattern)
+        else:
+            first.append(pattern)
+        if isinstance(pattern, URLPattern):
+            seen.add(route)
+    return first + reverse_only

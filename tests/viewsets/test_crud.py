@@ -273,3 +273,37 @@ class TestThroughDjangoUrls:
         response = await client.get("/api/article/stats/")
         assert response.status_code == 200
         assert response.json() == {"total": 1}
+
+    async def test_reverse_only_patterns_come_last_and_names_reverse_as_before(self):
+        """Patterns only ``reverse()`` can reach (a second operation on a route) come after
+        every matchable one, so a request does not try them; each name reverses to the
+        route it did in ninja's own order, and the routes still answer their methods."""
+        from django.urls import URLPattern, reverse
+        from ninja import NinjaAPI
+
+        from tests.viewsets.apis import api
+
+        def endpoints(patterns):
+            return [
+                (p.name, str(p.pattern)) for p in patterns if isinstance(p, URLPattern) and p.name
+            ]
+
+        ours, ninjas = endpoints(api.urls[0]), endpoints(NinjaAPI._get_urls(api))
+        assert sorted(ours, key=str) == sorted(ninjas, key=str)
+        routes = [route for _, route in ours]
+        repeats = [i for i, route in enumerate(routes) if route in routes[:i]]
+        assert repeats and repeats == list(range(repeats[0], len(routes)))
+        assert dict(ours) == dict(ninjas)  # a name's last pattern: what reverse() takes
+        client = AsyncClient()
+        writer = await f.author()
+        created = await client.post(
+            reverse(f"{api.urls_namespace}:article_create"),
+            {"title": "t", "author": writer.pk},
+            content_type="application/json",
+        )
+        assert created.status_code == 201
+        path = reverse(f"{api.urls_namespace}:article_delete", kwargs={"id": created.json()["id"]})
+        response = await client.patch(path, {"title": "u"}, content_type="application/json")
+        assert response.status_code == 200 and response.json()["title"] == "u"
+        assert (await client.get(path.rstrip("/"))).json()["title"] == "u"
+        assert (await client.delete(path)).status_code == 204
