@@ -117,21 +117,27 @@ def _summary(samples: list[dict], key: str) -> float:
     return statistics.median(sample[key] for sample in samples)
 
 
-def _ratio(other: float | None, ours: float | None) -> str:
-    return f"{other / ours:.2f}x" if other and ours else "n/a"
-
-
-def _spread(ours: list[dict], theirs: list[dict], key: str, server: bool) -> str:
-    """The ratio's range over the rounds (each round pairs the implementations)."""
+def _paired(ours: list[dict], theirs: list[dict], server: bool) -> str:
+    """The median over rounds of each round's ratio, and their range: a round times the
+    implementations back to back, so a ratio within a round is not skewed by the
+    machine's speed drifting between rounds. In process: their latency / ours; on the
+    server: our throughput / theirs (both > 1: ours faster)."""
+    key = "throughput" if server else "median"
     pairs = [(o[key], t[key]) for o, t in zip(ours, theirs, strict=False) if o[key] and t[key]]
     ratios = [o / t if server else t / o for o, t in pairs]
-    return f" ({min(ratios):.2f}-{max(ratios):.2f})" if len(ratios) > 1 else ""
+    if not ratios:
+        return "n/a"
+    spread = f" ({min(ratios):.2f}-{max(ratios):.2f})" if len(ratios) > 1 else ""
+    return f"{statistics.median(ratios):.2f}x{spread}"
 
 
 def _timing_table(samples: dict[str, dict[str, list]], impls: list[str], server: bool) -> list:
     others = [i for i in impls if i != "ours"]
     head = ["scenario", *(f"{i} median (ms)" for i in impls), *(f"{i} req/s" for i in impls)]
     head += [f"vs {i} (range over rounds)" for i in others]
+    calibrated = "hand-b" in impls
+    if calibrated:
+        head.append("A/A: hand vs hand-b")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, by_impl in samples.items():
         median = {i: _summary(by_impl[i], "median") if i in by_impl else None for i in impls}
@@ -141,11 +147,11 @@ def _timing_table(samples: dict[str, dict[str, list]], impls: list[str], server:
         cells += [f"{rate[i]:.0f}" if rate[i] else "n/a" for i in impls]
         # in process: latency ratio; on the server: throughput ratio (both > 1 = ours faster)
         for i in others:
-            ratio = _ratio(rate["ours"], rate[i]) if server else _ratio(median[i], median["ours"])
-            if i in by_impl and "ours" in by_impl:
-                key = "throughput" if server else "median"
-                ratio += _spread(by_impl["ours"], by_impl[i], key, server)
-            cells.append(ratio)
+            both = i in by_impl and "ours" in by_impl
+            cells.append(_paired(by_impl["ours"], by_impl[i], server) if both else "n/a")
+        if calibrated:
+            both = "hand" in by_impl and "hand-b" in by_impl
+            cells.append(_paired(by_impl["hand"], by_impl["hand-b"], server) if both else "n/a")
         every = [sample for impl_samples in by_impl.values() for sample in impl_samples]
         failed = sum(sample.get("failed", 0) for sample in every)
         if failed:
@@ -178,12 +184,18 @@ def markdown(results: dict) -> str:
             out += [f"- {name}, {impl}: {problem}" for problem in problems]
     if "inprocess" in results:
         out += ["", "## In process (httpx ASGITransport, one request at a time)", ""]
-        out += ["Ratios: their median latency / ours (> 1: ours faster).", ""]
+        out += [
+            "Ratios: their latency / ours, the median of the rounds' ratios (> 1: ours faster).",
+            "",
+        ]
         out += _timing_table(results["inprocess"], impls, server=False)
     if "server" in results:
         title = f"uvicorn, 1 worker, {results['loader']}, {args.connections} connections"
         out += ["", f"## On a server ({title})", ""]
-        out += ["Ratios: our throughput / theirs (> 1: ours faster).", ""]
+        out += [
+            "Ratios: our throughput / theirs, the median of the rounds' ratios (> 1: ours faster).",
+            "",
+        ]
         out += _timing_table(results["server"], impls, server=True)
     out += ["", "## Memory, versions, machine", ""]
     out += [

@@ -212,12 +212,17 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--scenario", action="append", help="run only these (repeat or comma-separate)"
     )
-    parser.add_argument("--impl", default=",".join(IMPLEMENTATIONS), help="e.g. ours,hand")
+    parser.add_argument("--impl", default="ours,hand,published", help="e.g. ours,hand")
     parser.add_argument("--phase", choices=("all", "inprocess", "server"), default="all")
     parser.add_argument("--rounds", type=int, help="interleaved rounds per phase")
     parser.add_argument("--requests", type=int, help="requests per round (in process)")
     parser.add_argument("--seconds", type=float, help="time cap per server round")
     parser.add_argument("--connections", type=int, default=8, help="server phase concurrency")
+    parser.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="also time the hand-written code in a second process (hand-b): the A/A ratio",
+    )
     parser.add_argument("--json", help="also write the raw results to this file")
     parser.add_argument("--from-json", help="print the report of a run saved with --json")
     args = parser.parse_args(argv)
@@ -231,7 +236,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     if unknown:
         parser.error(f"unknown scenario(s): {', '.join(sorted(unknown))}")
     args.scenarios = [s for s in SCENARIOS if not names or s.name in names]
-    args.impls = [i for i in IMPLEMENTATIONS if i in args.impl.split(",")]
+    chosen = args.impl.split(",") + (["hand", "hand-b"] if args.calibrate else [])
+    args.impls = [i for i in IMPLEMENTATIONS if i in chosen]
     if "ours" not in args.impls:
         parser.error("--impl must include ours (the reference of every ratio)")
     return args

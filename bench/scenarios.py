@@ -13,12 +13,23 @@ from dataclasses import dataclass
 from typing import Any
 
 #: Every implementation, in the order the report lists them; ``ours`` is the reference.
-IMPLEMENTATIONS = ("ours", "hand", "published")
+#: ``hand-b`` (``--calibrate``) is the hand-written code again, in a process of its own:
+#: how far apart two identical implementations measure is the run's resolution.
+IMPLEMENTATIONS = ("ours", "hand", "published", "hand-b")
 TITLES = {
     "ours": "ninja_aio (this repo)",
     "hand": "hand-written django-ninja",
     "published": "django-ninja-aio-crud 3.0.1",
+    "hand-b": "hand-written django-ninja, second process (A/A calibration)",
 }
+#: Implementations that run another one's code: ``code_of(impl)``.
+_SAME_CODE = {"hand-b": "hand"}
+
+
+def code_of(impl: str) -> str:
+    """The implementation whose code ``impl`` runs (itself, except for calibration)."""
+    return _SAME_CODE.get(impl, impl)
+
 
 #: The tokens' issuer and audience, which every implementation's authenticator requires.
 ISSUER, AUDIENCE = "https://issuer.bench", "bench-api"
@@ -84,7 +95,7 @@ class Scenario:
         return self.method, path, self.body(i, sizes) if self.body else None
 
     def runs(self, impl: str) -> bool:
-        return self.impls is None or impl in self.impls
+        return self.impls is None or code_of(impl) in self.impls
 
 
 def _new_article(i: int, sizes: Sizes) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from typing import Any
 
 import django
 from django.conf import settings
-from scenarios import AUDIENCE, BY_NAME, ISSUER, Scenario, Sizes
+from scenarios import AUDIENCE, BY_NAME, ISSUER, Scenario, Sizes, code_of
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: The module that builds each implementation's API (``build()``, ``models()``), and the
@@ -51,7 +51,8 @@ EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 def configure(impl: str, workdir: str) -> types.ModuleType:
     """Django settings for ``impl``: one SQLite file, no middleware."""
-    if impl != "published":
+    code = code_of(impl)
+    if code != "published":
         sys.path.insert(1, ROOT)  # demo/ and this repo's ninja_aio
     settings.configure(
         DEBUG=False,
@@ -60,7 +61,7 @@ def configure(impl: str, workdir: str) -> types.ModuleType:
         USE_TZ=True,
         TIME_ZONE="UTC",
         DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
-        INSTALLED_APPS=["django.contrib.auth", "django.contrib.contenttypes", APPS[impl]],
+        INSTALLED_APPS=["django.contrib.auth", "django.contrib.contenttypes", APPS[code]],
         MIDDLEWARE=[],
         ROOT_URLCONF="bench_urls",
         DATABASES={
@@ -80,7 +81,7 @@ def configure(impl: str, workdir: str) -> types.ModuleType:
         LOGGING_CONFIG=None,
     )
     django.setup()
-    return importlib.import_module(MODULES[impl])
+    return importlib.import_module(MODULES[code])
 
 
 def seed(models: tuple, sizes: Sizes) -> list[int]:
