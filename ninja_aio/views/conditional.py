@@ -86,10 +86,10 @@ def _header_doc(name: str, description: str) -> dict[str, Any]:
 
 def header_docs(*, write: bool, required: bool) -> list[dict[str, Any]]:
     """The OpenAPI parameters of a route's conditional headers."""
-    docs = [_header_doc("If-None-Match", _IF_NONE_MATCH_DOC)]
+    docs = [_header_doc(_IF_NONE_MATCH, _IF_NONE_MATCH_DOC)]
     if write:
         doc = _IF_MATCH_DOC + (" Required: without it the request is a 428." if required else "")
-        docs.insert(0, _header_doc("If-Match", doc))
+        docs.insert(0, _header_doc(_IF_MATCH, doc))
     return docs
 
 
