@@ -41,7 +41,7 @@ from ninja_aio.models.bulk_items import (
     refuse_duplicates,
     related_values,
 )
-from ninja_aio.models.guards import Check
+from ninja_aio.models.guards import Check, writable
 from ninja_aio.models.hooks import call_async
 from ninja_aio.models.payloads import WritePlan
 from ninja_aio.models.soft_delete import SoftDelete, soft_delete_row
@@ -159,10 +159,12 @@ async def bulk_update(
     *,
     atomic: bool,
     check: Check | None = None,
+    rows: models.QuerySet | None = None,
 ) -> list[Outcome]:
     """Update the row named by each item's ``id``; returns one ``Outcome`` (200) per item.
 
-    ``check`` runs on each row as loaded; the rows saved must stay in scope (else 403).
+    ``check`` runs on each row as loaded; the rows saved must stay in scope (else 403);
+    ``rows`` as in ``update_row``.
     """
     plan = spec.update
     assert plan is not None
@@ -180,12 +182,12 @@ async def bulk_update(
             items,
             200,
             lambda item: update_row(
-                request, spec, item.id, item.payload, check=check, lock=check is not None
+                request, spec, item.id, item.payload, check=check, lock=check is not None, rows=rows
             ),
         )
     prepare(plan, items)
     await check_items(request, plan, items)
-    queryset = await spec.queryset(request)
+    queryset, scoped = await writable(request, spec, rows)
 
     def save(item: Item) -> None:
         save_update(spec, plan, item.instance, item.split, request)
@@ -196,7 +198,7 @@ async def bulk_update(
         check_rows(items, check, spec.model, by_ids=False)
         raise_failed(items)
         hooked(items, save)
-        if spec.scoped:
+        if scoped:
             ensure_in_scope(queryset, items)
 
     await _in_transaction(spec.model, write)
@@ -211,10 +213,12 @@ async def bulk_delete(
     atomic: bool,
     check: Check | None = None,
     soft: SoftDelete | None = None,
+    rows: models.QuerySet | None = None,
 ) -> list[Outcome]:
     """Delete the rows of ``items`` (from ``parse_ids``); one ``Outcome`` (204) per item.
 
-    ``check`` runs on each row as loaded; with ``soft`` the rows are marked, not removed.
+    ``check`` runs on each row as loaded; with ``soft`` the rows are marked, not removed;
+    ``rows`` as in ``update_row``.
     """
     if not atomic:
         if soft is not None:
@@ -222,15 +226,17 @@ async def bulk_delete(
                 items,
                 204,
                 lambda item: soft_delete_row(
-                    request, spec, item.id, soft, check=check, lock=check is not None
+                    request, spec, item.id, soft, check=check, lock=check is not None, rows=rows
                 ),
             )
         return await _one_by_one(
             items,
             204,
-            lambda item: delete_row(request, spec, item.id, check=check, lock=check is not None),
+            lambda item: delete_row(
+                request, spec, item.id, check=check, lock=check is not None, rows=rows
+            ),
         )
-    queryset = await spec.queryset(request)
+    queryset, _ = await writable(request, spec, rows)
 
     def deleting(item: Item) -> None:
         _run_hook(spec, "on_delete", item.instance)

@@ -12,7 +12,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connections, models, router
+from django.http import HttpRequest
 from ninja.errors import HttpError
+
+from ninja_aio.models.spec import ModelSpec
 
 __all__ = [
     "OUTSIDE_SCOPE",
@@ -22,6 +25,7 @@ __all__ = [
     "lock_rows",
     "outside_scope",
     "run_check",
+    "writable",
 ]
 
 #: A callable run on a row loaded (or written) inside a write's transaction; raising
@@ -41,6 +45,17 @@ def outside_scope(queryset: models.QuerySet | None, keys: Iterable[Any]) -> list
         return []
     found = set(queryset.filter(pk__in=keys).values_list("pk", flat=True))
     return [key for key in keys if key not in found]
+
+
+async def writable(
+    request: HttpRequest, spec: ModelSpec, rows: models.QuerySet | None
+) -> tuple[models.QuerySet, bool]:
+    """The rows a write may change, and whether they are narrowed (the row written must
+    then stay among them): ``rows`` when the view narrows them (a viewset overriding
+    ``get_queryset``), else the serializer's ``queryset_request``."""
+    if rows is not None:
+        return rows, True
+    return await spec.queryset(request), spec.scoped
 
 
 def ensure_visible(queryset: models.QuerySet | None, key: Any) -> None:

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja.errors import ConfigError
 
-from ninja_aio.models.guards import Check
+from ninja_aio.models.guards import Check, writable
 from ninja_aio.models.schemas import ReadPlan
 from ninja_aio.models.spec import ModelSpec
 from ninja_aio.models.write_checks import _check_key
@@ -107,14 +107,16 @@ async def soft_delete_row(
     *,
     check: Check | None = None,
     lock: bool = False,
+    rows: models.QuerySet | None = None,
 ) -> None:
-    """Mark a row visible to ``request`` deleted, after its ``on_delete`` hooks.
+    """Mark a row visible to ``request`` deleted, after its ``on_delete`` hooks; ``rows``:
+    the rows the caller may change, when narrower than ``queryset_request``.
 
     ``check`` runs on the row loaded in the transaction (locked first when ``lock``); the
     caller's check is where a row already marked is refused (a 404, as if it were gone).
     """
     _check_key(spec.model, pk)
-    queryset = await spec.queryset(request)
+    queryset, _ = await writable(request, spec, rows)
 
     def write() -> None:
         instance = load_for_write(queryset, pk, check, lock)
@@ -134,13 +136,15 @@ async def restore_row(
     *,
     check: Check | None = None,
     lock: bool = False,
+    rows: models.QuerySet | None = None,
 ) -> Any:
     """Bring back a row visible to ``request`` (deleted or not: restoring is idempotent);
-    returns it rendered by ``render``; ``check`` and ``lock`` as in ``soft_delete_row``.
+    returns it rendered by ``render``; ``check``, ``lock`` and ``rows`` as in
+    ``soft_delete_row``.
     Change hooks on the column see the change; a unique rule the live row now breaks is
     a 409."""
     _check_key(spec.model, pk)
-    queryset = await spec.queryset(request)
+    queryset, _ = await writable(request, spec, rows)
     scopes = await render.scoped(request)
 
     def write() -> Any:

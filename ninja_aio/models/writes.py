@@ -21,7 +21,7 @@ from django.http import HttpRequest
 from ninja import Schema
 from ninja.errors import HttpError, ValidationError
 
-from ninja_aio.models.guards import Check, ensure_visible, run_check
+from ninja_aio.models.guards import Check, ensure_visible, run_check, writable
 from ninja_aio.models.hooks import call_async, call_in_thread
 from ninja_aio.models.payloads import WritePlan
 from ninja_aio.models.related import Related, arecheck, attach, fetch, gather, missing_errors
@@ -307,6 +307,7 @@ async def update_row(
     plan: WritePlan | None = None,
     check: Check | None = None,
     lock: bool = False,
+    rows: models.QuerySet | None = None,
 ) -> Any:
     """Update the fields sent in ``payload`` on a row visible to ``request``; returns it
     rendered by ``render`` inside the transaction (its primary key when ``render`` is None).
@@ -316,13 +317,15 @@ async def update_row(
     each other. ``plan`` defaults to the update one; PUT's (``replaces``) writes every field.
     ``check`` sees the row right after it is loaded in the transaction, locked first when
     ``lock`` (``select_for_update``); raising there rolls the write back. The
-    row saved must still be visible through ``queryset_request`` (else 403).
+    row saved must still be visible through ``queryset_request`` (else 403). ``rows``:
+    the rows the caller may change, when narrower than ``queryset_request`` (the row saved
+    must then stay among them).
     """
     plan = plan or spec.update
     assert plan is not None
     _check_key(spec.model, pk)
     values, many, customs = _split(plan, payload)
-    queryset = await spec.queryset(request)
+    queryset, scoped = await writable(request, spec, rows)
     memory = _memory(spec, render)
     scopes = await render.scoped(request) if render is not None else {}
     found = await _gather(request, spec, plan, {**values, **many}, memory, scopes)
@@ -334,7 +337,7 @@ async def update_row(
             loading = queryset
         instance = load_for_write(loading, pk, check, lock)
         save_update(spec, plan, instance, (values, many, customs), request)
-        if spec.scoped:
+        if scoped:
             ensure_visible(queryset, instance.pk)
         if render is None:
             return instance.pk
@@ -345,7 +348,7 @@ async def update_row(
 
     # One UPDATE after the read needs no transaction (a check raising before it leaves
     # nothing written); a lock, links, hooks, a scope check or a read back do.
-    atomic = lock or not spec.silent or bool(many) or spec.scoped
+    atomic = lock or not spec.silent or bool(many) or scoped
     atomic = atomic or (render is not None and memory is None)
     return await _written(
         found, lambda: _in_transaction(spec.model, write, atomic=atomic, found=found)
@@ -359,11 +362,12 @@ async def delete_row(
     *,
     check: Check | None = None,
     lock: bool = False,
+    rows: models.QuerySet | None = None,
 ) -> None:
-    """Delete a row visible to ``request``, after its ``on_delete`` hook; ``check`` and
-    ``lock`` as in ``update_row``."""
+    """Delete a row visible to ``request``, after its ``on_delete`` hook; ``check``,
+    ``lock`` and ``rows`` as in ``update_row``."""
     _check_key(spec.model, pk)
-    queryset = await spec.queryset(request)
+    queryset, _ = await writable(request, spec, rows)
     if check is None and not lock and spec.deletes_by_query and _deletable(queryset):
         # Nothing decides on the row or reacts to it: one queryset delete, which reads the
         # row (and what cascades) and deletes it as ``instance.delete()`` would.

@@ -163,7 +163,10 @@ class _Bulk:
             set_request(request)
             raw = _items(payload, bulk.limit)
             check = bulk.viewset.write_check(request, "update")
-            outcomes = await bulk_update(request, spec, raw, item, atomic=bulk.atomic, check=check)
+            rows = await bulk.viewset.write_rows(request)
+            outcomes = await bulk_update(
+                request, spec, raw, item, atomic=bulk.atomic, check=check, rows=rows
+            )
             return await bulk.done(request, outcomes, 200)
 
         self.add("update", "PATCH", list[item], view, 200)
@@ -177,8 +180,9 @@ class _Bulk:
             set_request(request)
             items = parse_ids(_ids(payload, bulk.limit), model, key)
             check, soft = bulk.viewset.write_check(request, "delete"), bulk.viewset.soft
+            rows = await bulk.viewset.write_rows(request)
             outcomes = await bulk_delete(
-                request, spec, items, atomic=bulk.atomic, check=check, soft=soft
+                request, spec, items, atomic=bulk.atomic, check=check, soft=soft, rows=rows
             )
             return await bulk.done(request, outcomes, 204)
 

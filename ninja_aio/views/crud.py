@@ -259,14 +259,15 @@ class CrudRoutes:
     ) -> tuple[WriteCondition | None, dict[str, Any]]:
         """A one-row write's preconditions, and the ``check`` / ``lock`` keywords of its
         write: soft delete (``deleted``: marked rows allowed) and ``has_object_permission``
-        first, then ``If-Match``. ``tagged``: the response carries the row's new ``ETag``.
-        The soft-delete routes use it too."""
+        first, then ``If-Match``; the rows it may change (``write_rows``). ``tagged``: the
+        response carries the row's new ``ETag``. The soft-delete routes use it too."""
         condition = await write_condition(self._etags, request, required=self.require_if_match)
         guards = write_hooks(condition, tagged=tagged)
         own = self.write_check(request, operation, deleted=deleted)
         guards["check"] = combine(own, guards.pop("check", None))
         # A precondition or a permission decides on the row: lock it while it does.
         guards["lock"] = guards.get("lock", False) or own is not None
+        guards["rows"] = await self.write_rows(request, deleted=deleted)
         return condition, guards
 
     def _add_retrieve(self) -> None:

@@ -2,6 +2,7 @@
 
 import functools
 import logging
+from contextvars import ContextVar
 from typing import Any, ClassVar
 
 from django.db import models
@@ -31,6 +32,10 @@ from ninja_aio.views.soft_delete import SoftDeletes
 __all__ = ["APIViewSet", "ReadOnlyViewSet", "WriteOnlyViewSet"]
 
 logger = logging.getLogger(__name__)
+
+#: Set while a restore or hard delete asks ``get_queryset`` for the rows it may change:
+#: soft-deleted rows are then among them.
+_WITH_MARKED: ContextVar[bool] = ContextVar("ninja_aio_with_marked", default=False)
 
 
 class APIViewSet(CrudRoutes, ObjectPermissions, SoftDeletes):
@@ -135,7 +140,23 @@ class APIViewSet(CrudRoutes, ObjectPermissions, SoftDeletes):
         """Rows ``request`` may see: the serializer's ``queryset_request``, without
         soft-deleted rows."""
         queryset = await self.spec.queryset(request)
-        return self.soft.hide(queryset) if self.soft is not None else queryset
+        if self.soft is None or _WITH_MARKED.get():
+            return queryset
+        return self.soft.hide(queryset)
+
+    async def write_rows(
+        self, request: HttpRequest, *, deleted: bool = False
+    ) -> models.QuerySet | None:
+        """The ``rows=`` of a write: the rows it may change are ``get_queryset``'s (with
+        soft-deleted ones when ``deleted``: restore, hard delete). ``None`` when the class
+        keeps the default ``get_queryset``: the write applies the same scope itself."""
+        if not self._narrowed:
+            return None
+        token = _WITH_MARKED.set(deleted)
+        try:
+            return await self.get_queryset(request)
+        finally:
+            _WITH_MARKED.reset(token)
 
     async def get_object(
         self, request: HttpRequest, pk: Any, *, operation: str = "retrieve"
@@ -182,6 +203,7 @@ class APIViewSet(CrudRoutes, ObjectPermissions, SoftDeletes):
             raise ConfigError(f"{type(self).__name__} is already registered")
         self._registered = True
         self._converter, self._pk_type = pk_converter(self.model)
+        self._narrowed = type(self).get_queryset is not APIViewSet.get_queryset
         self._lookups = model_lookups(self.model, list(self.query_params), self.spec.read.schema)
         self._etags = None
         if self.conditional_requests:
