@@ -101,19 +101,25 @@ async def bulk_create(
     *,
     atomic: bool,
     check: Check | None = None,
+    rows: models.QuerySet | None = None,
 ) -> list[Outcome]:
     """Create a row per item of ``raw``; returns one ``Outcome`` (status 201) per item.
 
-    Every new row must be visible through ``queryset_request``; ``check`` runs on each.
+    Every new row must be visible through ``queryset_request`` (or ``rows``, as in
+    ``update_row``); ``check`` runs on each.
     """
     plan = spec.create
     assert plan is not None
     items = parse(raw, plan.schema)
     if not atomic:
         return await _one_by_one(
-            items, 201, lambda item: create_row(request, spec, item.payload, check=check)
+            items,
+            201,
+            lambda item: create_row(request, spec, item.payload, check=check, rows=rows),
         )
-    scope = await spec.queryset(request) if spec.scoped else None
+    scope = rows  # the rows the new ones must be among: the view's, else the scope's
+    if scope is None and spec.scoped:
+        scope = await spec.queryset(request)
     prepare(plan, items)
     await check_items(request, plan, items)
     raise_failed(items)

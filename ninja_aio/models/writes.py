@@ -247,12 +247,14 @@ async def create_row(
     render: ReadPlan | None = None,
     *,
     check: Check | None = None,
+    rows: models.QuerySet | None = None,
 ) -> Any:
     """Create a row from ``payload``; returns it rendered by ``render`` before the write
     commits (its primary key when ``render`` is None).
 
-    The new row must be visible through ``queryset_request`` (else a 403 and nothing is
-    written); ``check`` then runs on it, in the transaction.
+    The new row must be visible through ``queryset_request`` (or ``rows``, as in
+    ``update_row``), else a 403 and nothing is written; ``check`` then runs on it, in the
+    transaction.
 
     ``post_create`` runs after the commit; the row is stored by then, so its exceptions
     are logged, never answered: the client gets the success it is owed.
@@ -267,7 +269,9 @@ async def create_row(
         memory = None  # a nested relation left to its default: read the row back
     scopes = await render.scoped(request) if render is not None else {}
     found = await _gather(request, spec, plan, {**values, **many}, memory, scopes)
-    scope = await spec.queryset(request) if spec.scoped else None
+    scope = rows  # the rows the new ones must be among: the view's, else the scope's
+    if scope is None and spec.scoped:
+        scope = await spec.queryset(request)
 
     def write() -> tuple[models.Model, Any]:
         instance = new_row(spec, plan, values)

@@ -108,7 +108,8 @@ class _Bulk:
         viewset = self.viewset
         written = {status: None if status == 204 else list[self.spec.read.schema]}
         conflicts = {409: ErrorBody}
-        if viewset.permission.active or (viewset.spec.scoped and operation != "delete"):
+        narrowed = viewset.spec.scoped or viewset._narrowed
+        if viewset.permission.active or (narrowed and operation != "delete"):
             conflicts[403] = ErrorBody  # an item refused, or written outside the scope
         if not self.atomic:
             written, conflicts = {200: list[BulkOutcome]}, {}
@@ -149,7 +150,10 @@ class _Bulk:
             set_request(request)
             raw = _items(payload, bulk.limit)
             check = bulk.viewset.permission.in_transaction(request, "create")
-            outcomes = await bulk_create(request, spec, raw, atomic=bulk.atomic, check=check)
+            rows = await bulk.viewset.write_rows(request)
+            outcomes = await bulk_create(
+                request, spec, raw, atomic=bulk.atomic, check=check, rows=rows
+            )
             return await bulk.done(request, outcomes, 201)
 
         self.add("create", "POST", list[spec.create.schema], view, 201)

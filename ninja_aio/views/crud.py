@@ -84,8 +84,10 @@ class CrudRoutes:
         ``ViewSetRouter.add_route`` (``trusted``: it answers a read plan's output)."""
         method, path, status, route_errors, verb = _ROUTES[operation]
         # 403: a row refused by has_object_permission, or written outside queryset_request
+        # (or outside an overridden get_queryset)
         refused = self.permission.active and operation != "list"
-        refused |= self.spec.scoped and operation in ("create", "update", "put")
+        narrowed = self.spec.scoped or self._narrowed
+        refused |= narrowed and operation in ("create", "update", "put")
         refusals = (403,) if refused else ()
         errors = (*route_errors, *errors, *refusals)
         path = path.format(id=self._id_path)
@@ -234,7 +236,9 @@ class CrudRoutes:
 
             async def create() -> tuple[int, Any]:
                 check = self.permission.in_transaction(request, "create")
-                return 201, await create_row(request, self.spec, payload, plan, check=check)
+                rows = await self.write_rows(request)
+                body = await create_row(request, self.spec, payload, plan, check=check, rows=rows)
+                return 201, body
 
             if not idempotency:
                 return Status(*await create())

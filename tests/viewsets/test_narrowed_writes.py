@@ -108,3 +108,26 @@ async def test_soft_delete_restore_and_hard_delete_follow_the_narrowing(client):
     response = await client.delete(f"/release-soft/{hidden.pk}/?hard=true")
     assert response.status_code == 404
     assert await Release.objects.filter(pk=hidden.pk).aexists()
+
+
+async def test_a_create_outside_the_rows_shown_is_refused(client):
+    """A viewset narrowing by a column its create schema lists (a tenant, an owner): a
+    create outside is rolled back, as for ``queryset_request``."""
+    response = await client.post("/tag/", json={"name": "secret"})
+    assert response.status_code == 403
+    response = await client.post("/tag/bulk/", json=[{"name": "pub-a"}, {"name": "secret-b"}])
+    assert response.status_code == 403
+    response = await client.post("/tag-items/bulk/", json=[{"name": "pub-c"}, {"name": "hid"}])
+    assert response.status_code == 200
+    assert [o["status"] for o in response.json()] == [201, 403]
+    assert sorted([t.name async for t in Tag.objects.all()]) == ["pub-c"]
+    response = await client.post("/tag/", json={"name": "pub-d"})
+    assert response.status_code == 201 and response.json()["name"] == "pub-d"
+
+
+def test_openapi_lists_the_403_of_writes_that_must_stay_in_the_rows_shown():
+    paths = api.get_openapi_schema(path_prefix="")["paths"]
+    for path, method in (("/tag/", "post"), ("/tag/{id}/", "patch"), ("/tag/{id}/", "put")):
+        assert "403" in paths[path][method]["responses"], (path, method)
+    assert "403" in paths["/tag/bulk/"]["patch"]["responses"]
+    assert "403" not in paths["/tag/{id}"]["get"]["responses"]
