@@ -45,6 +45,7 @@ from scenarios import (
     TINY,
     Scenario,
     Sizes,
+    code_of,
 )
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -212,7 +213,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--scenario", action="append", help="run only these (repeat or comma-separate)"
     )
-    parser.add_argument("--impl", default="ours,hand,published", help="e.g. ours,hand")
+    # every implementation with code of its own (the calibration worker is --calibrate's)
+    own = ",".join(i for i in IMPLEMENTATIONS if code_of(i) == i)
+    parser.add_argument("--impl", default=own, help="e.g. ours,hand")
     parser.add_argument("--phase", choices=("all", "inprocess", "server"), default="all")
     parser.add_argument("--rounds", type=int, help="interleaved rounds per phase")
     parser.add_argument("--requests", type=int, help="requests per round (in process)")

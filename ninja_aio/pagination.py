@@ -20,12 +20,13 @@ from pydantic import ValidationError as PydanticValidationError
 from pydantic import create_model
 
 from ninja_aio.cursor import CursorPagination
+from ninja_aio.models.schemas import unique_name
 
 __all__ = [
     "CursorPagination",
     "PageNumberPagination",
+    "list_response",
     "make_paginator",
-    "paged_schema",
     "paginate",
 ]
 
@@ -78,8 +79,13 @@ def _documented_input(paginator: PaginationBase) -> type[Schema]:
     )
 
 
-def paged_schema(paginator: PaginationBase, item: type[Schema], name: str) -> type[Schema]:
-    """The paginator's ``Output`` schema with its items typed as ``item``."""
+def list_response(paginator: PaginationBase | None, item: type[Schema]) -> Any:
+    """A list route's response schema: ``list[item]``, or the paginator's ``Output`` with
+    its items typed as ``item`` (one schema per paginator class and item)."""
+    if paginator is None:
+        return list[item]
+    kind = type(paginator)
+    name = unique_name(f"Paged{item.__name__}", (kind, item), kind.__name__)
     return create_model(
         name, __base__=paginator.Output, **{paginator.items_attribute: (list[item], ...)}
     )

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.db import models
 from ninja.errors import ConfigError
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-from ninja_aio.query.paths import check_exposed, resolve
+from ninja_aio.query.paths import check_exposed, resolve, text_param
 
 __all__ = ["Ordering", "order_queryset"]
 
@@ -80,17 +80,9 @@ class Ordering:
         """The query parameter: its allowed values in OpenAPI (description, pattern, enum
         of single terms as an example list)."""
         allowed = ", ".join(self.fields)
-        return (
-            str | None,
-            Field(
-                None,
-                max_length=MAX_LENGTH,
-                description=(
-                    f"Comma-separated fields to order by, `-` for descending. Allowed: {allowed}."
-                ),
-                json_schema_extra={
-                    "pattern": self._pattern,
-                    "examples": [f"-{self.fields[0]}", ",".join(self.fields[:2])],
-                },
-            ),
+        return text_param(
+            f"Comma-separated fields to order by, `-` for descending. Allowed: {allowed}.",
+            MAX_LENGTH,
+            pattern=self._pattern,
+            examples=[f"-{self.fields[0]}", ",".join(self.fields[:2])],
         )

@@ -20,13 +20,20 @@ from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from ninja import Schema
 from ninja.errors import ConfigError
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from ninja_aio.models.fields import INT64, int_range, reject_nul, reject_out_of_range
 from ninja_aio.models.patterns import NO_NUL_PATTERN
 from ninja_aio.models.spec import spec_for
 
-__all__ = ["TEXT_LOOKUPS", "LookupPath", "StorableQuery", "check_exposed", "resolve"]
+__all__ = [
+    "TEXT_LOOKUPS",
+    "LookupPath",
+    "StorableQuery",
+    "check_exposed",
+    "resolve",
+    "text_param",
+]
 
 #: Lookups whose value is text matched inside the column (no conversion to its type).
 TEXT_LOOKUPS = frozenset(
@@ -34,6 +41,13 @@ TEXT_LOOKUPS = frozenset(
 )
 #: Lookups whose value (or each item of it) is converted to the column's type.
 _TYPED_LOOKUPS = frozenset({"exact", "iexact", "gt", "gte", "lt", "lte", "in", "range"})
+
+
+def text_param(description: str, max_length: int, **schema: Any) -> Any:
+    """An optional text query parameter (``str | None``): a list option's declaration, with
+    its description and JSON schema keywords (``pattern``, ``examples``) for OpenAPI."""
+    field = Field(None, max_length=max_length, description=description, json_schema_extra=schema)
+    return (str | None, field)
 
 
 class StorableQuery(Schema):

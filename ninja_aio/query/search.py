@@ -15,10 +15,10 @@ from typing import Any
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from ninja.errors import ConfigError
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from ninja_aio.models.patterns import NO_NUL_PATTERN
-from ninja_aio.query.paths import LookupPath, check_exposed, resolve
+from ninja_aio.query.paths import LookupPath, check_exposed, resolve, text_param
 
 __all__ = ["Search"]
 
@@ -120,15 +120,9 @@ class Search:
         return queryset.filter(self.condition(raw)) if raw else queryset
 
     def field(self) -> Any:
-        return (
-            str | None,
-            Field(
-                None,
-                max_length=MAX_LENGTH,
-                json_schema_extra={"pattern": NO_NUL_PATTERN},
-                description=(
-                    "Whitespace-separated terms, each found (case-insensitive) in one of: "
-                    f"{', '.join(self.fields)} (^ starts with, = equals)."
-                ),
-            ),
+        return text_param(
+            "Whitespace-separated terms, each found (case-insensitive) in one of: "
+            f"{', '.join(self.fields)} (^ starts with, = equals).",
+            MAX_LENGTH,
+            pattern=NO_NUL_PATTERN,
         )

@@ -20,6 +20,7 @@ from pydantic import Field, create_model
 from ninja_aio.models.config import SchemaConfig
 from ninja_aio.models.schemas import ReadPlan, build_read, unique_name
 from ninja_aio.models.spec import ModelSpec, spec_for
+from ninja_aio.query.paths import text_param
 
 __all__ = ["FieldSelection"]
 
@@ -74,20 +75,11 @@ class FieldSelection:
         return ",".join(dict.fromkeys(chosen))
 
     def field(self) -> Any:
-        return (
-            str | None,
-            Field(
-                None,
-                max_length=MAX_LENGTH,
-                description=(
-                    "Comma-separated fields to answer (default: all). "
-                    f"Allowed: {', '.join(self.names)}."
-                ),
-                json_schema_extra={
-                    "pattern": self._pattern,
-                    "examples": [",".join(self.names[:2])],
-                },
-            ),
+        return text_param(
+            f"Comma-separated fields to answer (default: all). Allowed: {', '.join(self.names)}.",
+            MAX_LENGTH,
+            pattern=self._pattern,
+            examples=[",".join(self.names[:2])],
         )
 
     def select(

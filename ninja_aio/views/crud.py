@@ -19,9 +19,8 @@ from ninja_aio.cursor import declared_ordering
 from ninja_aio.filters import filters_schema
 from ninja_aio.models.guards import combine
 from ninja_aio.models.hooks import set_request
-from ninja_aio.models.schemas import unique_name
 from ninja_aio.models.writes import create_row, delete_row, update_row
-from ninja_aio.pagination import make_paginator, paged_schema, paginate
+from ninja_aio.pagination import list_response, make_paginator, paginate
 from ninja_aio.query import ListOptions, ListQuery
 from ninja_aio.views.auth_resolution import resolve_auth
 from ninja_aio.views.conditional import (
@@ -169,13 +168,7 @@ class CrudRoutes:
             render = partial(renderer.render, request, response_status=200) if trusted else None
             return tags.read_page(request, page, rows, body, response, render)
 
-        item = listing.item_schema
-        if paginator is None:
-            response: Any = list[item]
-        else:
-            owner = (type(paginator), item)
-            name = unique_name(f"Paged{item.__name__}", owner, type(paginator).__name__)
-            response = paged_schema(paginator, item, name)
+        response = list_response(paginator, listing.item_schema)
         extra: dict[str, Any] = {}
         if tags is not None:
             params.append(response_param())

@@ -34,7 +34,7 @@ from ninja_aio.models.hooks import set_request
 from ninja_aio.models.schemas import ReadPlan, build_read, unique_name
 from ninja_aio.models.spec import spec_for
 from ninja_aio.models.writes import _in_transaction
-from ninja_aio.pagination import make_paginator, paged_schema, paginate
+from ninja_aio.pagination import list_response, make_paginator, paginate
 from ninja_aio.query import ListQuery
 from ninja_aio.views.auth_resolution import ResolvedAuth, resolve_auth
 from ninja_aio.views.relation_config import Relation, relations_of
@@ -203,12 +203,7 @@ class _Routes:
             return page
 
         item = listing.item_schema if listing is not None else plan.schema
-        if paginator is None:
-            response: Any = list[item]
-        else:
-            owner = (type(paginator), item)
-            name = unique_name(f"Paged{item.__name__}", owner, type(paginator).__name__)
-            response = paged_schema(paginator, item, name)
+        response = list_response(paginator, item)
         # with field selection, fields not chosen are left out (not rendered as null)
         extra = {"exclude_unset": True} if listing is not None and listing.selection else {}
         self._register(
